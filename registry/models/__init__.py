@@ -1,11 +1,18 @@
+from registry.models.access import BODY_ROLES, Membership, Role
+from registry.models.audit import AuditEvent, AuditEventKind
 from registry.models.bodies import ProviderBody
 from registry.models.editions import (
+    FROZEN_STATUSES,
+    OPEN_STATUSES,
     DayType,
     Deadline,
     DeadlineUnit,
     Edition,
+    EditionContent,
+    EditionImmutable,
     EditionStatus,
     RegistrationTerm,
+    status_transition,
 )
 from registry.models.reference import (
     ApplicantCategory,
@@ -37,9 +44,14 @@ from registry.models.services import Service
 from registry.models.variants import ApplicantAttribute, AttributeValue, Variant
 
 __all__ = [
+    "BODY_ROLES",
+    "FROZEN_STATUSES",
+    "OPEN_STATUSES",
     "ApplicantAttribute",
     "ApplicantCategory",
     "AttributeValue",
+    "AuditEvent",
+    "AuditEventKind",
     "Category",
     "CategoryKind",
     "Channel",
@@ -50,6 +62,8 @@ __all__ = [
     "DocumentPresentation",
     "DocumentSource",
     "Edition",
+    "EditionContent",
+    "EditionImmutable",
     "EditionStatus",
     "Fee",
     "FormKind",
@@ -59,6 +73,7 @@ __all__ = [
     "IndicatorKind",
     "LegalBasis",
     "Level",
+    "Membership",
     "PaymentMethod",
     "ProviderBody",
     "QualityIndicator",
@@ -66,8 +81,10 @@ __all__ = [
     "Region",
     "Result",
     "ResultKind",
+    "Role",
     "Service",
     "StandardForm",
     "Variant",
     "normalize_name",
+    "status_transition",
 ]

@@ -47,7 +47,13 @@ class ProviderBody(models.Model):
                 condition=Q(level=Level.FEDERAL) | Q(region__isnull=False),
                 name="body_regional_or_municipal_has_region",
             ),
-            models.UniqueConstraint(fields=["ogrn"], condition=~Q(ogrn=""), name="body_unique_ogrn"),
+            models.UniqueConstraint(
+                fields=["ogrn"],
+                condition=~Q(ogrn=""),
+                name="body_unique_ogrn",
+                violation_error_code="ogrn_not_unique",
+                violation_error_message=_("Орган с таким ОГРН уже есть в реестре."),
+            ),
         ]
 
     def __str__(self) -> str:

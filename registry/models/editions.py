@@ -1,10 +1,17 @@
 """An edition (редакция) of a service's standard: every statutory section of
 210-FZ art. 14 parts 1 and 2, as structured fields and rows."""
 
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +21,182 @@ class EditionStatus(models.TextChoices):
     APPROVED = "approved", _("Утверждена, ожидает вступления в силу")
     PUBLISHED = "published", _("Действующая редакция")
     SUPERSEDED = "superseded", _("Утратила силу")
+
+
+# Published and superseded editions are the public record: never changed, never deleted.
+FROZEN_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.SUPERSEDED)
+# An open edition is work in progress; a service has at most one.
+OPEN_STATUSES = (EditionStatus.DRAFT, EditionStatus.SUBMITTED, EditionStatus.APPROVED)
+# The one change a frozen edition admits: published -> superseded, when the next edition
+# takes effect. These are the only columns that transition writes.
+SUPERSEDE_FIELDS = frozenset({"status", "superseded_at"})
+
+_workflow_transition = contextvars.ContextVar("registry_edition_workflow_transition", default=False)
+
+
+@contextlib.contextmanager
+def status_transition() -> Iterator[None]:
+    """Marks a status change as made by the workflow services (registry.services).
+
+    Outside this context the models refuse to change an edition's status, so that no form,
+    admin action, importer or shell session publishes around the validator.
+    """
+    token = _workflow_transition.set(True)
+    try:
+        yield
+    finally:
+        _workflow_transition.reset(token)
+
+
+class EditionImmutable(IntegrityError):
+    """A write that would change a published or superseded edition, or its status outside the
+    workflow. The database triggers on PostgreSQL raise an IntegrityError for the same writes."""
+
+
+def frozen_edition_error() -> EditionImmutable:
+    return EditionImmutable(
+        _(
+            "Опубликованная или утратившая силу редакция не изменяется и не удаляется: "
+            "исправления вносятся новой редакцией."
+        )
+    )
+
+
+def status_change_error() -> EditionImmutable:
+    return EditionImmutable(
+        _(
+            "Статус редакции меняется только действиями порядка согласования и публикации "
+            "(отправить на согласование, вернуть, утвердить, опубликовать)."
+        )
+    )
+
+
+def editions_frozen(edition_ids: Iterable[int | None]) -> bool:
+    ids = {pk for pk in edition_ids if pk is not None}
+    return bool(ids) and Edition._base_manager.filter(pk__in=ids, status__in=FROZEN_STATUSES).exists()
+
+
+class EditionContentQuerySet(models.QuerySet):
+    """Bulk writes of an edition's rows, refused when they would touch a frozen edition."""
+
+    def _touches_frozen(self) -> bool:
+        return self.filter(**{f"{self.model.edition_status_lookup}__in": FROZEN_STATUSES}).exists()
+
+    def _targets_frozen(self, kwargs: dict) -> bool:
+        parent = self.model.edition_parent_field
+        target = kwargs.get(parent, kwargs.get(f"{parent}_id"))
+        if target is None:
+            return False
+        target_id = target.pk if isinstance(target, models.Model) else target
+        return self.model.parents_frozen([target_id])
+
+    def update(self, **kwargs) -> int:
+        if self._touches_frozen() or self._targets_frozen(kwargs):
+            raise frozen_edition_error()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self._touches_frozen():
+            raise frozen_edition_error()
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        parent = self.model.edition_parent_field
+        if self.model.parents_frozen(getattr(obj, f"{parent}_id") for obj in objs):
+            raise frozen_edition_error()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class EditionContent(models.Model):
+    """A row that belongs to an edition: written only while its edition is not yet published.
+
+    ``edition_parent_field`` names the foreign key that leads to the edition and
+    ``edition_status_lookup`` the lookup from the row to the edition's status.
+    """
+
+    edition_parent_field: ClassVar[str] = "edition"
+    edition_status_lookup: ClassVar[str] = "edition__status"
+
+    objects = EditionContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs) -> None:
+        parent_id = getattr(self, f"{self.edition_parent_field}_id")
+        if self.parents_frozen([parent_id]) or (not self._state.adding and self.stored_frozen()):
+            raise frozen_edition_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.stored_frozen():
+            raise frozen_edition_error()
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def parents_frozen(cls, parent_ids: Iterable[int | None]) -> bool:
+        ids = {pk for pk in parent_ids if pk is not None}
+        if not ids:
+            return False
+        parent_model = cls._meta.get_field(cls.edition_parent_field).related_model
+        if parent_model is Edition:
+            return editions_frozen(ids)
+        return (
+            parent_model._base_manager.filter(pk__in=ids)
+            .filter(**{f"{parent_model.edition_status_lookup}__in": FROZEN_STATUSES})
+            .exists()
+        )
+
+    def stored_frozen(self) -> bool:
+        """Whether the row as stored (not as edited in memory) belongs to a frozen edition."""
+        if self.pk is None:
+            return False
+        return (
+            type(self)
+            ._base_manager.filter(pk=self.pk, **{f"{self.edition_status_lookup}__in": FROZEN_STATUSES})
+            .exists()
+        )
+
+
+class EditionQuerySet(models.QuerySet):
+    def _touches_frozen(self) -> bool:
+        return self.filter(status__in=FROZEN_STATUSES).exists()
+
+    def update(self, **kwargs) -> int:
+        if self._touches_frozen():
+            raise frozen_edition_error()
+        if "status" in kwargs and not _workflow_transition.get():
+            raise status_change_error()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self._touches_frozen():
+            raise frozen_edition_error()
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if not _workflow_transition.get() and any(obj.status != EditionStatus.DRAFT for obj in objs):
+            raise status_change_error()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def published(self) -> "EditionQuerySet":
+        return self.filter(status=EditionStatus.PUBLISHED)
+
+    def open(self) -> "EditionQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
 
 
 class DeadlineUnit(models.TextChoices):
@@ -33,6 +216,18 @@ class RegistrationTerm(models.TextChoices):
     SAME_DAY = "same_day", _("в день поступления")
     NEXT_WORKING_DAY = "next_working_day", _("не позднее следующего рабочего дня")
     WORKING_DAYS = "working_days", _("в течение указанного числа рабочих дней")
+
+
+UNIT_GENITIVE = {
+    DeadlineUnit.MINUTES: (_("минуты"), _("минут")),
+    DeadlineUnit.HOURS: (_("часа"), _("часов")),
+    DeadlineUnit.DAYS: (_("дня"), _("дней")),
+    DeadlineUnit.MONTHS: (_("месяца"), _("месяцев")),
+}
+DAY_TYPE_GENITIVE = {
+    DayType.WORKING: (_("рабочего"), _("рабочих")),
+    DayType.CALENDAR: (_("календарного"), _("календарных")),
+}
 
 
 class Deadline(models.Model):
@@ -60,13 +255,16 @@ class Deadline(models.Model):
         return bool(self.deadline_value or self.deadline_unit)
 
     def deadline_display(self) -> str:
-        """«не более 5 рабочих дней со дня регистрации заявления»."""
+        """«не более 5 рабочих дней со дня регистрации заявления», «не более 1 рабочего дня»."""
         if not (self.deadline_value and self.deadline_unit):
             return ""
-        words = [str(_("не более")), str(self.deadline_value)]
+        # After «не более» Russian takes the genitive: singular for 1, 21, 31 …, plural otherwise.
+        n = self.deadline_value
+        singular = n % 10 == 1 and n % 100 != 11
+        words = [str(_("не более")), str(n)]
         if self.deadline_day_type and self.deadline_unit in (DeadlineUnit.DAYS, DeadlineUnit.MONTHS):
-            words.append(self.get_deadline_day_type_display())
-        words.append(self.get_deadline_unit_display())
+            words.append(str(DAY_TYPE_GENITIVE[self.deadline_day_type][0 if singular else 1]))
+        words.append(str(UNIT_GENITIVE[self.deadline_unit][0 if singular else 1]))
         if self.deadline_start_event:
             words.append(self.deadline_start_event)
         return " ".join(words)
@@ -78,7 +276,7 @@ class Deadline(models.Model):
                 _("Срок предоставления услуги должен быть положительным числом."),
                 code="deadline_not_positive",
             )
-        if self.deadline_value and not self.deadline_unit:
+        if (self.deadline_value or self.deadline_day_type) and not self.deadline_unit:
             errors["deadline_unit"] = ValidationError(
                 _("Укажите единицу срока: минуты, часы, дни или месяцы."),
                 code="deadline_unit_required",
@@ -137,7 +335,28 @@ class Edition(Deadline):
     )
     effective_date = models.DateField(_("дата вступления в силу"), null=True, blank=True)
     change_note = models.TextField(_("что изменено"), blank=True)
+    unusual_deadline_confirmed = models.BooleanField(
+        _("необычный срок подтверждён"),
+        default=False,
+        help_text=_(
+            "Срок в минутах или больше года обычно означает ошибку ввода; отметьте, если срок "
+            "действительно такой."
+        ),
+    )
+    lock_version = models.PositiveIntegerField(
+        _("версия записи"),
+        default=1,
+        editable=False,
+        help_text=_("Увеличивается при каждом сохранении; защищает от одновременного редактирования."),
+    )
     published_at = models.DateTimeField(_("опубликована"), null=True, blank=True)
+    scheduled_at = models.DateTimeField(
+        _("публикация запланирована"),
+        null=True,
+        blank=True,
+        help_text=_("Когда утверждённая редакция с будущей датой вступления в силу поставлена в график."),
+    )
+    superseded_at = models.DateTimeField(_("утратила силу"), null=True, blank=True)
     created_at = models.DateTimeField(_("создана"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменена"), auto_now=True)
     created_by = models.ForeignKey(
@@ -240,12 +459,45 @@ class Edition(Deadline):
         "registry.Channel", verbose_name=_("способы получения результата"), blank=True, related_name="+"
     )
 
+    objects = EditionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("редакция стандарта")
         verbose_name_plural = _("редакции стандартов")
         ordering = ["service", "-number"]
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["service", "number"], name="edition_unique_number"),
+            models.UniqueConstraint(
+                fields=["service"], condition=Q(status__in=OPEN_STATUSES), name="edition_one_open_per_service"
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(status=EditionStatus.PUBLISHED),
+                name="edition_one_published_per_service",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=FROZEN_STATUSES)
+                | Q(published_at__isnull=False, effective_date__isnull=False),
+                name="edition_published_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=EditionStatus.SUPERSEDED) | Q(superseded_at__isnull=False),
+                name="edition_superseded_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(scheduled_at__isnull=True)
+                | Q(effective_date__isnull=False, status__in=[EditionStatus.APPROVED, *FROZEN_STATUSES]),
+                name="edition_scheduled_is_approved_with_date",
+            ),
+            # ч. 1 ст. 14 as read by the registry: every later edition names what amended it.
+            models.CheckConstraint(
+                condition=Q(number=1)
+                | ~Q(status__in=FROZEN_STATUSES)
+                | Q(amending_act__isnull=False)
+                | ~Q(change_note=""),
+                name="edition_amendment_named",
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
             *Deadline.deadline_constraints("edition"),
             models.CheckConstraint(
@@ -263,16 +515,44 @@ class Edition(Deadline):
             "status": self.get_status_display(),
         }
 
+    def save(self, *args, **kwargs) -> None:
+        stored_status = None
+        if not self._state.adding and self.pk is not None:
+            stored_status = Edition._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored_status in FROZEN_STATUSES:
+            update_fields = kwargs.get("update_fields")
+            superseding = (
+                stored_status == EditionStatus.PUBLISHED
+                and self.status == EditionStatus.SUPERSEDED
+                and update_fields is not None
+                and set(update_fields) <= SUPERSEDE_FIELDS
+            )
+            if not superseding:
+                raise frozen_edition_error()
+        if (self.status != (stored_status or EditionStatus.DRAFT)) and not _workflow_transition.get():
+            raise status_change_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Edition._base_manager.filter(pk=self.pk, status__in=FROZEN_STATUSES).exists():
+            raise frozen_edition_error()
+        return super().delete(*args, **kwargs)
+
     def clean(self) -> None:
         errors = self.deadline_errors()
-        if self.registration_term in (RegistrationTerm.MINUTES, RegistrationTerm.WORKING_DAYS):
+        if self.registration_term_value is not None and self.registration_term_value <= 0:
+            errors["registration_term_value"] = ValidationError(
+                _("Срок регистрации должен быть положительным числом."),
+                code="registration_term_value_not_positive",
+            )
+        elif self.registration_term in (RegistrationTerm.MINUTES, RegistrationTerm.WORKING_DAYS):
             if not self.registration_term_value:
                 errors["registration_term_value"] = ValidationError(
                     _("Укажите число для срока регистрации «%(term)s»."),
                     code="registration_term_value_required",
                     params={"term": self.get_registration_term_display()},
                 )
-        elif self.registration_term_value:
+        elif self.registration_term_value is not None:
             errors["registration_term_value"] = ValidationError(
                 _("Число указывается только для срока регистрации в минутах или рабочих днях."),
                 code="registration_term_value_not_applicable",
@@ -288,3 +568,40 @@ class Edition(Deadline):
         if self.amending_act_id:
             line += str(_(" (в ред. %(act)s)")) % {"act": self.amending_act.reference}
         return line
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == EditionStatus.APPROVED and self.scheduled_at is not None
+
+
+def _instance_frozen(instance: models.Model) -> bool:
+    if isinstance(instance, Edition):
+        return editions_frozen([instance.pk])
+    if isinstance(instance, EditionContent):
+        return instance.stored_frozen()
+    return False
+
+
+@receiver(m2m_changed, dispatch_uid="registry_edition_m2m_immutable")
+def refuse_m2m_change_of_frozen_edition(sender, instance, action, model, pk_set, **kwargs) -> None:
+    """Choices of a published edition (payment methods, channels, a variant's attribute values)
+    are part of it: adding or removing them is an edit. (Rows written to the join tables
+    directly, ``through.objects.create``, send no signals: the PostgreSQL triggers refuse them.)"""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if _instance_frozen(instance):
+        raise frozen_edition_error()
+    if pk_set and model is Edition and editions_frozen(pk_set):
+        raise frozen_edition_error()
+    if pk_set and issubclass(model, EditionContent):
+        lookup = f"{model.edition_status_lookup}__in"
+        if model._base_manager.filter(pk__in=pk_set, **{lookup: FROZEN_STATUSES}).exists():
+            raise frozen_edition_error()

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from registry.models.editions import EditionContent
 from regulations.models import Citation, OptionalCitation
 
 
@@ -18,8 +19,8 @@ def normalize_name(value: str) -> str:
     return re.sub(r"\s+", " ", value.replace("ё", "е").replace("Ё", "Е")).strip().casefold()
 
 
-class EditionItem(models.Model):
-    """Common columns of an edition's list rows."""
+class EditionItem(EditionContent):
+    """Common columns of an edition's list rows; written only while the edition is open."""
 
     variant = models.ForeignKey(
         "registry.Variant",
@@ -32,7 +33,7 @@ class EditionItem(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
-    class Meta:
+    class Meta(EditionContent.Meta):
         abstract = True
         ordering = ["edition", "order", "id"]
 
@@ -172,13 +173,13 @@ class Document(EditionItem):
                 _("Количество экземпляров — не меньше одного."), code="document_copies_positive"
             )
         if self.edition_id and self.name:
-            twin = (
-                Document.objects.filter(
-                    edition_id=self.edition_id, variant_id=self.variant_id, name_key=normalize_name(self.name)
-                )
-                .exclude(pk=self.pk)
-                .first()
-            )
+            # A common document applies to every variant, so it clashes with the same document
+            # in any variant, and a variant's document clashes with a common one.
+            twins = Document.objects.filter(edition_id=self.edition_id, name_key=normalize_name(self.name))
+            if self.variant_id:
+                twins = twins.filter(Q(variant_id=self.variant_id) | Q(variant__isnull=True))
+            twins = list(twins.exclude(pk=self.pk))
+            twin = next((t for t in twins if t.source != self.source), twins[0] if twins else None)
             if twin is not None:
                 if twin.source != self.source:
                     errors["name"] = ValidationError(

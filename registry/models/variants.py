@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.models.editions import Deadline
+from registry.models.editions import Deadline, EditionContent
 
 
-class Variant(Deadline):
+class Variant(EditionContent, Deadline):
     """A variant of providing the service: issue, replace, duplicate, correct an error …
 
     Its deadline, when set, replaces the edition's; its own results, documents, fees and
@@ -29,7 +29,7 @@ class Variant(Deadline):
         related_name="variants",
     )
 
-    class Meta:
+    class Meta(EditionContent.Meta):
         verbose_name = _("вариант предоставления")
         verbose_name_plural = _("варианты предоставления")
         ordering = ["edition", "order", "id"]
@@ -47,7 +47,7 @@ class Variant(Deadline):
             raise ValidationError(errors)
 
 
-class ApplicantAttribute(models.Model):
+class ApplicantAttribute(EditionContent):
     """A question of the applicant questionnaire (признак заявителя)."""
 
     edition = models.ForeignKey(
@@ -60,7 +60,7 @@ class ApplicantAttribute(models.Model):
     question = models.CharField(_("вопрос заявителю"), max_length=500)
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
-    class Meta:
+    class Meta(EditionContent.Meta):
         verbose_name = _("признак заявителя")
         verbose_name_plural = _("признаки заявителя")
         ordering = ["edition", "order", "id"]
@@ -72,8 +72,11 @@ class ApplicantAttribute(models.Model):
         return self.question
 
 
-class AttributeValue(models.Model):
+class AttributeValue(EditionContent):
     """One answer to an attribute's question."""
+
+    edition_parent_field = "attribute"
+    edition_status_lookup = "attribute__edition__status"
 
     attribute = models.ForeignKey(
         ApplicantAttribute, verbose_name=_("признак"), on_delete=models.CASCADE, related_name="values"
@@ -82,7 +85,7 @@ class AttributeValue(models.Model):
     label = models.CharField(_("значение"), max_length=500)
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
-    class Meta:
+    class Meta(EditionContent.Meta):
         verbose_name = _("значение признака")
         verbose_name_plural = _("значения признаков")
         ordering = ["attribute", "order", "id"]

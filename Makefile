@@ -1,0 +1,57 @@
+# The registry's everyday commands. `make run` and `make test` are all a fresh machine needs.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# A fresh PostgreSQL database name per test run (pytest-django creates test_<name> and drops it).
+PG_BASE_URL ?= postgres://postgres@127.0.0.1:5432
+PG_TEST_DB ?= registry_ci_$(shell date +%Y%m%d%H%M%S)_$(shell echo $$$$)
+
+.PHONY: help install run demo test lint format check-migrations test-sqlite test-postgres clean
+
+help:
+	@echo "make run            — создать окружение, применить миграции, загрузить демо и запустить на http://$(HOST):$(PORT)/"
+	@echo "make test           — ruff, проверка миграций и все тесты на SQLite и PostgreSQL"
+	@echo "make test-sqlite    — тесты только на SQLite"
+	@echo "make test-postgres  — тесты только на PostgreSQL ($(PG_BASE_URL))"
+	@echo "make lint | format  — ruff"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo --admin
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo --admin
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: install
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: install
+	$(VENV)/bin/pytest -q
+
+test-postgres: install
+	DATABASE_URL=$(PG_BASE_URL)/$(PG_TEST_DB) $(VENV)/bin/pytest -q --create-db
+
+test: lint check-migrations test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,73 @@
+"""``manage.py load_demo [--admin]``: the reference data and the demo registry, idempotently."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registry.demo import FixtureError, load_demo
+
+DEMO_ADMIN_USERNAME = "admin"
+DEMO_ADMIN_PASSWORD = "admin"
+
+
+class Command(BaseCommand):
+    help = _(
+        "Загружает справочники и демонстрационный реестр услуг из fixtures/. Повторный запуск "
+        "ничего не меняет."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--admin",
+            action="store_true",
+            help=_(
+                "Создать также суперпользователя admin с паролем admin (только для локальной "
+                "демонстрации, при DEBUG=1)."
+            ),
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["admin"] and not settings.DEBUG:
+            raise CommandError(
+                _(
+                    "Отказано: --admin создаёт пользователя admin с паролем admin и допускается только "
+                    "для локальной демонстрации при DEBUG=1. На рабочем сервере создайте администратора "
+                    "командой createsuperuser."
+                )
+            )
+        try:
+            with transaction.atomic():
+                report = load_demo()
+                admin_outcome = ensure_demo_admin() if options["admin"] else None
+        except FixtureError as exc:
+            raise CommandError(str(exc)) from exc
+        for line in report.lines():
+            self.stdout.write(line)
+        if admin_outcome is not None:
+            self.stdout.write(admin_outcome)
+        self.stdout.write(self.style.SUCCESS(_("Демонстрационный реестр загружен.")))
+
+
+def ensure_demo_admin() -> str:
+    """Create the demo superuser, or restore its flags and password; say what was done."""
+    user_model = get_user_model()
+    user = user_model._default_manager.filter(username=DEMO_ADMIN_USERNAME).first()
+    if user is None:
+        user_model._default_manager.create_superuser(
+            username=DEMO_ADMIN_USERNAME, email="", password=DEMO_ADMIN_PASSWORD
+        )
+        return _("Создан суперпользователь admin (пароль admin) — только для локальной демонстрации.")
+    changed = []
+    for flag in ("is_active", "is_staff", "is_superuser"):
+        if not getattr(user, flag):
+            setattr(user, flag, True)
+            changed.append(flag)
+    if not user.check_password(DEMO_ADMIN_PASSWORD):
+        user.set_password(DEMO_ADMIN_PASSWORD)
+        changed.append("password")
+    if not changed:
+        return _("Суперпользователь admin уже есть, изменений нет.")
+    user.save(update_fields=changed)
+    return _("Суперпользователь admin восстановлен (пароль admin, права администратора).")
