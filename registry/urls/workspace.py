@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "workspace"
 
-urlpatterns: list = []
+# Two modules share the "workspace" namespace: the dashboard, workflow actions and history,
+# and the section-by-section draft editor.
+urlpatterns = [
+    path("", include("registry.workspace.urls_dashboard")),
+    path("", include("registry.workspace.urls_editor")),
+]
