@@ -17,6 +17,7 @@ from registry.admin.documents import (
 from registry.models import (
     OPEN_STATUSES,
     ApplicantAttribute,
+    AuditEventKind,
     Edition,
     Fee,
     Ground,
@@ -27,6 +28,7 @@ from registry.models import (
     StandardForm,
     Variant,
 )
+from registry.services.audit import audit_record, field_changes
 
 CITATION_FIELDS = ["act", "article", "part", "point", "subpoint"]
 
@@ -150,13 +152,49 @@ class ApplicantAttributeInline(EditionRowInline):
 
 
 class EditionForm(forms.ModelForm):
-    """The admin supplies the model and fields. A new edition is a draft of a service that
-    is in the registry and has no other edition in preparation."""
+    """The admin supplies the model and fields. A new edition is the first draft of a service
+    that is in the registry; later editions start as copies of the current one (the service
+    list's action «Начать новую редакцию»). ``expected_version`` carries the lock_version the
+    page was rendered with, so a save over someone else's newer save is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.fields["expected_version"].initial = self.instance.lock_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance._state.adding:
+            return cleaned
+        stored = Edition.objects.filter(pk=self.instance.pk).values_list("lock_version", flat=True).first()
+        expected = cleaned.get("expected_version")
+        if expected is not None and stored is not None and stored != expected:
+            raise ValidationError(
+                _(
+                    "Пока вы редактировали, редакцию сохранил другой пользователь (версия %(stored)s, "
+                    "у вас — %(expected)s). Ваши изменения не сохранены: откройте редакцию заново в "
+                    "новой вкладке, сравните и внесите их повторно."
+                ),
+                code="edit_conflict",
+                params={"stored": stored, "expected": expected},
+            )
+        return cleaned
 
     def clean_service(self):
         service = self.cleaned_data["service"]
         if not self.instance._state.adding:
             return service
+        if service.editions.exists() and not service.editions.filter(status__in=OPEN_STATUSES).exists():
+            raise ValidationError(
+                _(
+                    "У услуги %(service)s уже есть редакции: новая редакция начинается с копии "
+                    "действующей. Выберите услугу в списке услуг и действие «Начать новую редакцию»."
+                ),
+                code="edition_starts_as_copy",
+                params={"service": service.registry_number},
+            )
         if service.is_withdrawn:
             raise ValidationError(
                 _("Услуга %(service)s исключена из реестра: новые редакции для неё не готовятся."),
@@ -210,6 +248,7 @@ class EditionAdmin(admin.ModelAdmin):
             _("Редакция"),
             {
                 "fields": [
+                    "expected_version",
                     "service",
                     "number",
                     "status",
@@ -378,7 +417,37 @@ class EditionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
+        if change:
+            obj.lock_version = (form.cleaned_data.get("expected_version") or obj.lock_version) + 1
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Writes the audit event of the save, in the admin's transaction: the fields changed
+        (old and new values) and the rows added, changed and removed per list."""
+        before = {name: form.initial.get(name) for name in form.changed_data if name != "expected_version"}
+        super().save_related(request, form, formsets, change)
+        edition = form.instance
+        after = {name: form.cleaned_data.get(name) for name in before}
+        changes = field_changes(before, after) if change else {}
+        rows = []
+        for formset in formsets:
+            model = formset.model._meta.verbose_name_plural
+            counts = (len(formset.new_objects), len(formset.changed_objects), len(formset.deleted_objects))
+            if any(counts):
+                rows.append(
+                    str(_("%(list)s: добавлено %(added)s, изменено %(changed)s, удалено %(removed)s"))
+                    % {"list": model, "added": counts[0], "changed": counts[1], "removed": counts[2]}
+                )
+        if change and not changes and not rows:
+            return
+        audit_record(
+            kind=AuditEventKind.EDITED if change else AuditEventKind.CREATED,
+            service=edition.service,
+            edition=edition,
+            actor=request.user,
+            changes=changes if change else {"number": [None, edition.number]},
+            comment="; ".join(rows),
+        )
 
     @admin.display(description=_("реестровый номер"), ordering="service__registry_number")
     def service_number(self, obj: Edition) -> str:

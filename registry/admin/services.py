@@ -1,7 +1,7 @@
 """Provider bodies and services. A service's standard lives in its editions; the service page
 lists them as links."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -9,7 +9,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import OPEN_STATUSES, Edition, ProviderBody, Service
+from registry.models import OPEN_STATUSES, AuditEventKind, Edition, ProviderBody, Service
+from registry.services import WorkflowError, edition_create_draft
+from registry.services.audit import audit_record, field_changes
 
 
 @admin.register(ProviderBody)
@@ -78,12 +80,58 @@ class ServiceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["provider"]
     filter_horizontal = ["categories"]
     readonly_fields = ["created_at", "new_edition"]
+    actions = ["start_new_edition"]
     fieldsets = [
         (None, {"fields": ["registry_number", "level", "provider", "under_single_standard", "categories"]}),
         (_("Исключение из реестра"), {"fields": ["is_withdrawn", "withdrawn_on", "withdrawal_reason"]}),
         (None, {"fields": ["created_at", "new_edition"]}),
     ]
     inlines = [EditionLinkInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Withdrawal and restoration are workflow actions with their audit events
+            # (registry.services.service_withdraw / service_restore), not field edits.
+            readonly += ["is_withdrawn", "withdrawn_on", "withdrawal_reason"]
+        return readonly
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self._audit_changes = (change, {name: form.initial.get(name) for name in form.changed_data})
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        change, before = getattr(self, "_audit_changes", (change, {}))
+        after = {name: form.cleaned_data.get(name) for name in before}
+        changes = field_changes(before, after) if change else field_changes({}, form.cleaned_data)
+        if change and not changes:
+            return
+        audit_record(
+            kind=AuditEventKind.EDITED if change else AuditEventKind.CREATED,
+            service=form.instance,
+            actor=request.user,
+            changes=changes,
+        )
+
+    @admin.action(description=_("Начать новую редакцию (копия действующей)"))
+    def start_new_edition(self, request, queryset) -> None:
+        for service in queryset:
+            try:
+                draft = edition_create_draft(service=service, actor=request.user)
+            except WorkflowError as error:
+                self.message_user(request, f"{service.registry_number}: {error}", level=messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    service.registry_number,
+                    reverse("admin:registry_edition_change", args=[draft.pk]),
+                    _("создан черновик редакции № %(number)s") % {"number": draft.number},
+                ),
+                level=messages.SUCCESS,
+            )
 
     def get_inlines(self, request, obj):
         # A new service has no editions yet; the link to add one appears once it is saved.
@@ -122,5 +170,10 @@ class ServiceAdmin(admin.ModelAdmin):
                 _("Продолжить работу с редакцией № %(number)s (%(status)s)")
                 % {"number": open_edition.number, "status": open_edition.get_status_display()},
             )
+        if obj.editions.all():
+            return _(
+                "Новая редакция начинается с копии действующей: отметьте услугу в списке услуг и "
+                "выберите действие «Начать новую редакцию (копия действующей)»."
+            )
         url = f"{reverse('admin:registry_edition_add')}?{urlencode({'service': obj.pk})}"
-        return format_html('<a href="{}">{}</a>', url, _("Добавить редакцию стандарта"))
+        return format_html('<a href="{}">{}</a>', url, _("Добавить первую редакцию стандарта"))

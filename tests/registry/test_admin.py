@@ -341,10 +341,77 @@ def test_service_page_lists_editions_as_links(staff_client, catalogue):
     assert admin_url(Edition, "change", edition.pk) in content
     assert "Продолжить работу с редакцией № 1 (Черновик)" in content
     publish(edition)
-    assert (
-        f"{admin_url(Edition, 'add')}?service={catalogue[Service].pk}"
-        in staff_client.get(url).content.decode()
+    assert "Начать новую редакцию (копия действующей)" in staff_client.get(url).content.decode()
+
+
+def test_new_edition_action_copies_the_current_edition_and_audits_it(staff_client, catalogue):
+    service = catalogue[Service]
+    current = publish(catalogue[Edition])
+
+    response = staff_client.post(
+        admin_url(Service, "changelist"),
+        {"action": "start_new_edition", "_selected_action": [str(service.pk)]},
+        follow=True,
     )
+
+    assert "создан черновик редакции № 2" in response.content.decode()
+    draft = service.editions.get(number=2)
+    assert draft.status == EditionStatus.DRAFT
+    assert draft.full_name == current.full_name
+    assert draft.documents.count() == current.documents.count() > 0
+    assert AuditEvent.objects.filter(edition=draft, kind=AuditEventKind.CREATED).exists()
+
+
+def test_adding_an_empty_edition_to_a_service_with_editions_is_refused(staff_client, catalogue):
+    service = catalogue[Service]
+    publish(catalogue[Edition])
+    shown = staff_client.get(admin_url(Edition, "add"), {"service": service.pk})
+    data = page_form_data(shown)
+    data.update(full_name="Пустая редакция", change_note="Попытка")
+
+    response = staff_client.post(admin_url(Edition, "add"), data)
+
+    assert response.status_code == 200
+    assert "начинается с копии действующей" in response.content.decode()
+    assert service.editions.count() == 1
+
+
+def test_edition_edit_is_audited_with_old_and_new_values(staff_client, catalogue):
+    edition = catalogue[Edition]
+    url = admin_url(Edition, "change", edition.pk)
+    data = page_form_data(staff_client.get(url))
+    data["short_name"] = "Новое краткое наименование"
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(edition=edition, kind=AuditEventKind.EDITED).get()
+    assert event.changes["short_name"] == [edition.short_name, "Новое краткое наименование"]
+    assert event.actor.username == "admin"
+    edition.refresh_from_db()
+    assert edition.lock_version == 2
+
+
+def test_edition_save_over_a_newer_save_is_a_conflict(staff_client, catalogue):
+    edition = catalogue[Edition]
+    url = admin_url(Edition, "change", edition.pk)
+    data = page_form_data(staff_client.get(url))
+    Edition.objects.filter(pk=edition.pk).update(lock_version=5, short_name="Сохранено другим")
+    data["short_name"] = "Моя правка"
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "сохранил другой пользователь" in response.content.decode()
+    edition.refresh_from_db()
+    assert edition.short_name == "Сохранено другим"
+
+
+def test_withdrawal_is_not_a_field_edit_in_the_admin(staff_client, catalogue):
+    response = staff_client.get(admin_url(Service, "change", catalogue[Service].pk))
+    form = response.context["adminform"].form
+    assert "is_withdrawn" not in form.fields
+    assert "withdrawal_reason" not in form.fields
 
 
 def test_service_autocomplete_labels_services_by_their_newest_edition(staff_client, catalogue):
@@ -750,13 +817,12 @@ def test_service_added_without_number_gets_one(staff_client, catalogue):
 # --- a good edition saves with its rows -------------------------------------------------
 
 
-def test_new_edition_with_rows_is_saved(staff_client, catalogue):
-    service = catalogue[Service]
-    publish(catalogue[Edition])
+def test_first_edition_with_rows_is_saved_and_audited(staff_client, catalogue):
+    service = factories.service(Level.REGIONAL, provider=catalogue[ProviderBody])
     act = factories.legal_act(short_title="Приказ МВД России № 773")
     url = admin_url(Edition, "add")
     shown = staff_client.get(url, {"service": service.pk})
-    assert shown.context["adminform"].form.initial["number"] == 2
+    assert shown.context["adminform"].form.initial["number"] == 1
     data = page_form_data(shown)
     data.update(
         full_name="Выдача паспорта гражданина Российской Федерации",
@@ -839,8 +905,11 @@ def test_new_edition_with_rows_is_saved(staff_client, catalogue):
     response = staff_client.post(url, data)
 
     assert response.status_code == 302, response.context["errors"] if response.context else response
-    edition = service.editions.get(number=2)
+    edition = service.editions.get(number=1)
     assert edition.status == EditionStatus.DRAFT
+    assert AuditEvent.objects.filter(
+        edition=edition, kind=AuditEventKind.CREATED, actor__username="admin"
+    ).exists()
     assert edition.created_by.username == "admin"
     assert edition.deadline_display() == "не более 5 рабочих дней со дня регистрации заявления"
     assert edition.is_free is False
