@@ -108,6 +108,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The workspace's template tags live in a module of the registry app's sub-package.
+            "libraries": {"workspace_actions": "registry.workspace.templatetags.workspace_actions"},
         },
     },
 ]

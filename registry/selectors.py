@@ -1,6 +1,7 @@
 """Reads of the registry, with their related rows chosen once."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -22,27 +23,33 @@ from registry.models import (
 from registry.permissions import User, body_ids_with_role, is_administrator
 
 
+def _editions_with_rows() -> QuerySet[Edition]:
+    """Editions with every row the publication validator reads, chosen once."""
+    return Edition.objects.select_related("service__provider__region", "amending_act").prefetch_related(
+        "results",
+        Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("act")),
+        "documents",
+        Prefetch("grounds", queryset=Ground.objects.select_related("act")),
+        Prefetch("fees", queryset=Fee.objects.select_related("act")),
+        "indicators",
+        "forms",
+        Prefetch("variants", queryset=Variant.objects.prefetch_related("attribute_values")),
+        Prefetch("applicant_attributes", queryset=ApplicantAttribute.objects.prefetch_related("values")),
+        "payment_methods",
+        "applicant_categories",
+        "submission_channels",
+        "result_delivery_channels",
+    )
+
+
 def edition_for_validation(edition_id: int) -> Edition:
     """An edition with every row the publication validator reads, in a fixed number of queries."""
-    return (
-        Edition.objects.select_related("service__provider__region", "amending_act")
-        .prefetch_related(
-            "results",
-            Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("act")),
-            "documents",
-            Prefetch("grounds", queryset=Ground.objects.select_related("act")),
-            Prefetch("fees", queryset=Fee.objects.select_related("act")),
-            "indicators",
-            "forms",
-            Prefetch("variants", queryset=Variant.objects.prefetch_related("attribute_values")),
-            Prefetch("applicant_attributes", queryset=ApplicantAttribute.objects.prefetch_related("values")),
-            "payment_methods",
-            "applicant_categories",
-            "submission_channels",
-            "result_delivery_channels",
-        )
-        .get(pk=edition_id)
-    )
+    return _editions_with_rows().get(pk=edition_id)
+
+
+def editions_for_validation(edition_ids: Iterable[int]) -> list[Edition]:
+    """Many editions with their rows, in the same fixed number of queries as one."""
+    return list(_editions_with_rows().filter(pk__in=list(edition_ids)))
 
 
 def current_edition(service: Service) -> Edition | None:
