@@ -1,6 +1,7 @@
 from registry.models.access import BODY_ROLES, Membership, Role
 from registry.models.audit import AuditEvent, AuditEventKind
 from registry.models.bodies import ProviderBody
+from registry.models.changes import ChangeKind, ChangeLog
 from registry.models.editions import (
     FROZEN_STATUSES,
     OPEN_STATUSES,
@@ -23,6 +24,7 @@ from registry.models.reference import (
     PaymentMethod,
     Region,
 )
+from registry.models.search import CatalogueEntry
 from registry.models.sections import (
     Document,
     DocumentPresentation,
@@ -52,8 +54,11 @@ __all__ = [
     "AttributeValue",
     "AuditEvent",
     "AuditEventKind",
+    "CatalogueEntry",
     "Category",
     "CategoryKind",
+    "ChangeKind",
+    "ChangeLog",
     "Channel",
     "DayType",
     "Deadline",

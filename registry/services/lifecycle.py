@@ -12,6 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.catalogue.search import catalogue_entries_refresh
+from registry.exchange.changes import record_publication
 from registry.models import AuditEventKind, Edition, EditionStatus, Role, Service, status_transition
 from registry.permissions import (
     User,
@@ -250,7 +252,7 @@ def _make_current(
             comment=str(_("Вступила в силу редакция № %(number)s.") % {"number": edition.number}),
             fields={"superseded_at": now},
         )
-    return _transition(
+    published = _transition(
         edition,
         EditionStatus.PUBLISHED,
         actor=actor,
@@ -259,6 +261,9 @@ def _make_current(
         fields={"published_at": now},
         earlier={"effective_date": earlier_date},
     )
+    record_publication(edition=published, replaces=replaces)
+    catalogue_entries_refresh(service_ids=[published.service_id])
+    return published
 
 
 def edition_publish(*, edition: Edition, actor: User, effective_date: datetime.date | None = None) -> Edition:

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from registry.catalogue.search import catalogue_entries_refresh
+from registry.exchange.changes import record_restoration, record_withdrawal
 from registry.models import AuditEventKind, Category, EditionStatus, ProviderBody, Service
 from registry.permissions import User, can_create_service, can_withdraw_service
 from registry.services.audit import audit_record, field_changes
@@ -92,9 +94,12 @@ def service_withdraw(*, service: Service, actor: User, reason: str, date: dateti
             raise ScheduledEditionPending(
                 params={"number": scheduled.number, "date": format_date(scheduled.effective_date)}
             )
-        return _set_withdrawal(
+        service = _set_withdrawal(
             service, actor, (True, date, reason), kind=AuditEventKind.WITHDRAWN, comment=reason
         )
+        record_withdrawal(service=service)
+        catalogue_entries_refresh(service_ids=[service.pk])
+        return service
 
 
 def service_restore(*, service: Service, actor: User, comment: str = "") -> Service:
@@ -110,9 +115,12 @@ def service_restore(*, service: Service, actor: User, comment: str = "") -> Serv
         )
         if not service.is_withdrawn:
             raise ServiceNotWithdrawn()
-        return _set_withdrawal(
+        service = _set_withdrawal(
             service, actor, (False, None, ""), kind=AuditEventKind.RESTORED, comment=(comment or "").strip()
         )
+        record_restoration(service=service)
+        catalogue_entries_refresh(service_ids=[service.pk])
+        return service
 
 
 def _set_withdrawal(service: Service, actor: User, values: tuple, *, kind: str, comment: str) -> Service:

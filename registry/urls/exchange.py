@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from registry.views import exchange as views
 
 app_name = "exchange"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("schema/registry-1.0.xsd", views.schema, name="schema"),
+    path("export/", views.export, name="export"),
+    path("template.xlsx", views.template, name="template"),
+    path("upload/", views.upload, name="upload"),
+]

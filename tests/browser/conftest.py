@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against the live
 server that pytest-django starts. axe-core (bundled by axe-playwright-python) checks pages."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -20,6 +21,23 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def statutory_requirements(transactional_db):
+    """The statutory requirements that the data migration loads, present in every browser test.
+
+    Browser tests are transactional: the tables are flushed after each one. serialized_rollback
+    should bring the migration's rows back, but once Playwright's greenlet has run, Django may
+    hand the test a new connection object without the serialized snapshot, and the rows stay
+    gone; reloading them here keeps the tests independent of that.
+    """
+    from django.apps import apps
+
+    from regulations.models import StatutoryRequirement
+
+    if not StatutoryRequirement.objects.exists():
+        importlib.import_module("regulations.migrations.0002_statutory_requirements").load(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from registry.demo import FixtureError, load_demo
+from registry.demo_users import ensure_demo_users
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin"
@@ -23,7 +24,8 @@ class Command(BaseCommand):
             "--admin",
             action="store_true",
             help=_(
-                "Создать также суперпользователя admin с паролем admin (только для локальной "
+                "Создать также суперпользователя admin с паролем admin и демо-пользователей "
+                "органов (должностных лиц и согласующих) с паролем demo (только для локальной "
                 "демонстрации, при DEBUG=1)."
             ),
         )
@@ -41,12 +43,15 @@ class Command(BaseCommand):
             with transaction.atomic():
                 report = load_demo()
                 admin_outcome = ensure_demo_admin() if options["admin"] else None
+                user_lines = ensure_demo_users() if options["admin"] else []
         except FixtureError as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():
             self.stdout.write(line)
         if admin_outcome is not None:
             self.stdout.write(admin_outcome)
+        for line in user_lines:
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(_("Демонстрационный реестр загружен.")))
 
 

@@ -1,0 +1,211 @@
+"""Exchange benchmarks: XML and Excel export and import, against a floor and a peer.
+
+    python bench/generate_registry.py --services 10000 --seed 1   # on the same DATABASE_URL
+    python bench/exchange_bench.py [--skip-import]
+
+Each measurement runs in its own process (so its peak memory, ru_maxrss, is its own) and
+prints one JSON line; the driver prints a table. Measurements:
+
+- xml_floor / xlsx_floor: the same values already in memory (every service's record built
+  before the clock starts), written with lxml ``xmlfile`` / openpyxl write-only — the cost of
+  the writing alone;
+- xml_export / xlsx_export: the real export (database reads in chunks, records, writing);
+- peer_xlsx: django-import-export (requirements-bench.txt) exporting the services' current
+  editions (one row per service, the same columns as our «Услуги» sheet) to xlsx;
+- xml_import_dry_run: the exported XML imported back as a dry run (every service compared
+  with the registry: all «без изменений»), streaming, in one transaction rolled back.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MEASURES = ("xml_floor", "xml_export", "xlsx_floor", "xlsx_export", "peer_xlsx", "xml_import_dry_run")
+
+
+def _setup_django() -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _records():
+    from registry.exchange.records import edition_record
+    from registry.exchange.selectors import EXPORT_EDITIONS, ExportRequest, export_selection
+
+    selection = export_selection(ExportRequest())
+    records = []
+    for service in selection.services.iterator(chunk_size=500):
+        editions = getattr(service, EXPORT_EDITIONS)
+        if editions:
+            record = edition_record(service, editions[0])
+            record["body_pk"] = service.provider_id
+            record["body_id"] = f"body-{service.provider_id}"
+            records.append(record)
+    return selection, records
+
+
+def _xml_floor(output: Path) -> int:
+    from lxml import etree
+
+    from registry.exchange.records import act_key
+    from registry.exchange.xml_export import NAMESPACE, _Writer, q
+
+    selection, records = _records()
+    acts = {act_key(act): f"act-{act.pk}" for act in selection.acts}
+    bodies = {record["body_pk"]: record["body_id"] for record in records}
+    start = time.perf_counter()
+    with output.open("wb") as handle, etree.xmlfile(handle, encoding="utf-8") as xf:
+        with xf.element(q("registry"), nsmap={None: NAMESPACE}), xf.element(q("services")):
+            writer = _Writer(xf, acts, bodies)
+            for record in records:
+                writer.service(record)
+    return len(records), time.perf_counter() - start
+
+
+def _xlsx_floor(output: Path):
+    from registry.exchange.records import act_key
+    from registry.exchange.xlsx_export import _service_rows, _workbook
+
+    selection, records = _records()
+    acts = {act_key(act): f"act-{act.pk}" for act in selection.acts}
+    start = time.perf_counter()
+    workbook, writers = _workbook()
+    for record in records:
+        _service_rows(record, writers, acts)
+    workbook.save(str(output))
+    return len(records), time.perf_counter() - start
+
+
+def _xml_export(output: Path):
+    from registry.exchange.selectors import ExportRequest, export_selection
+    from registry.exchange.xml_export import write_registry_xml
+
+    start = time.perf_counter()
+    selection = export_selection(ExportRequest())
+    with output.open("wb") as handle:
+        write_registry_xml(selection, handle)
+    return selection.services.count(), time.perf_counter() - start
+
+
+def _xlsx_export(output: Path):
+    from registry.exchange.selectors import ExportRequest, export_selection
+    from registry.exchange.xlsx_export import write_registry_xlsx
+
+    start = time.perf_counter()
+    selection = export_selection(ExportRequest())
+    write_registry_xlsx(selection, str(output))
+    return selection.services.count(), time.perf_counter() - start
+
+
+def _peer_xlsx(output: Path):
+    from import_export import fields, resources
+
+    from registry.exchange.records import EDITION_SCALARS
+    from registry.models import Edition, EditionStatus
+
+    class EditionResource(resources.ModelResource):
+        registry_number = fields.Field(attribute="service__registry_number", column_name="Реестровый номер")
+        level = fields.Field(attribute="service__level", column_name="Уровень")
+        body = fields.Field(attribute="service__provider_id", column_name="Орган")
+
+        class Meta:
+            model = Edition
+            fields = (
+                "registry_number",
+                "level",
+                "body",
+                "number",
+                "status",
+                "effective_date",
+                *EDITION_SCALARS,
+            )
+            export_order = fields
+
+    start = time.perf_counter()
+    queryset = (
+        Edition.objects.filter(status=EditionStatus.PUBLISHED)
+        .select_related("service")
+        .order_by("service__registry_number")
+    )
+    dataset = EditionResource().export(queryset)
+    output.write_bytes(dataset.export("xlsx"))
+    return len(dataset), time.perf_counter() - start
+
+
+def _xml_import_dry_run(output: Path):
+    from registry.exchange.selectors import ExportRequest, export_selection
+    from registry.exchange.service import import_file
+    from registry.exchange.xml_export import write_registry_xml
+
+    with output.open("wb") as handle:
+        write_registry_xml(export_selection(ExportRequest()), handle)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    report = import_file(output, actor=None, dry_run=True)
+    elapsed = time.perf_counter() - start
+    assert report.ok, report.lines()[-5:]
+    return len(report.services), elapsed, baseline
+
+
+def measure(name: str) -> dict:
+    _setup_django()
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with tempfile.TemporaryDirectory() as directory:
+        output = Path(directory) / f"{name}.out"
+        result = globals()[f"_{name}"](output)
+        services, seconds = result[0], result[1]
+        if len(result) > 2:
+            baseline = result[2]
+        size = output.stat().st_size
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "measure": name,
+        "services": services,
+        "seconds": round(seconds, 2),
+        "peak_mb": round(peak / 1024, 1),
+        "over_baseline_mb": round((peak - baseline) / 1024, 1),
+        "file_mb": round(size / 1024 / 1024, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--measure", choices=MEASURES)
+    parser.add_argument("--skip-import", action="store_true")
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure), ensure_ascii=False))
+        return
+    rows = []
+    for name in MEASURES:
+        if args.skip_import and name.startswith("xml_import"):
+            continue
+        completed = subprocess.run(
+            [sys.executable, __file__, "--measure", name], capture_output=True, text=True, check=True
+        )
+        rows.append(json.loads(completed.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
+    print("| measure | services | seconds | peak RSS, MB | over start, MB | file, MB |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {row['measure']} | {row['services']} | {row['seconds']} | {row['peak_mb']} | "
+            f"{row['over_baseline_mb']} | {row['file_mb']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""Reads of the public catalogue. Only published content: a current (published) edition of a
+service that is not withdrawn, or, for the history pages, published and superseded editions.
+Drafts, editions under review and approved editions waiting for their date never leave here."""
+
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from registry.catalogue import search
+from registry.models import (
+    FROZEN_STATUSES,
+    ApplicantAttribute,
+    ApplicantCategory,
+    CatalogueEntry,
+    Category,
+    ChangeLog,
+    Edition,
+    EditionStatus,
+    Fee,
+    Ground,
+    LegalBasis,
+    ProviderBody,
+    Region,
+    Service,
+    Variant,
+)
+
+RECENT_CHANGES = 10
+CHOICES_CACHE_PREFIX = "catalogue-filter-choices"
+CHOICES_TIMEOUT = 300
+_last_choices: tuple = ("", 0.0, None)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def in_catalogue_q(prefix: str = "", *, today: datetime.date | None = None) -> Q:
+    """A service listed in the catalogue: not withdrawn, or withdrawn from a later date."""
+    return Q(**{f"{prefix}is_withdrawn": False}) | Q(**{f"{prefix}withdrawn_on__gt": _today(today)})
+
+
+def catalogue_editions(*, today: datetime.date | None = None) -> QuerySet[Edition]:
+    """The current editions of the services in the catalogue, one per service."""
+    return Edition.objects.filter(status=EditionStatus.PUBLISHED).filter(
+        in_catalogue_q("service__", today=today)
+    )
+
+
+def with_card_data(editions: QuerySet[Edition]) -> QuerySet[Edition]:
+    """What a result card shows: provider, deadline, cost, channels; in a fixed number of queries."""
+    return editions.select_related("service__provider").prefetch_related(
+        "submission_channels", Prefetch("fees", queryset=Fee.objects.only("id", "edition_id", "amount"))
+    )
+
+
+def services_matching(editions: QuerySet[Edition]) -> QuerySet[Service]:
+    """The services of (filtered) current editions, for exports that work on services."""
+    return Service.objects.filter(pk__in=editions.values("service_id"))
+
+
+def catalogue_entries(*, today: datetime.date | None = None) -> QuerySet[CatalogueEntry]:
+    """The search rows of the services in the catalogue (``registry.models.search``)."""
+    return CatalogueEntry.objects.filter(in_catalogue_q(today=today))
+
+
+# What a result card reads (templates/catalogue/_card.html, presentation.cost_display).
+CARD_FIELDS = (
+    "short_name",
+    "full_name",
+    "deadline_value",
+    "deadline_unit",
+    "deadline_day_type",
+    "deadline_start_event",
+    "is_free",
+    "available_in_mfc",
+    "available_electronically",
+    "service__registry_number",
+    "service__provider__full_name",
+    "service__provider__short_name",
+)
+
+
+def editions_in_order(edition_ids: list[int]) -> list[Edition]:
+    """A page of search results: the editions with their card data, in the given order."""
+    editions = with_card_data(Edition.objects.filter(pk__in=edition_ids)).only(*CARD_FIELDS)
+    by_pk = {edition.pk: edition for edition in editions}
+    return [by_pk[pk] for pk in edition_ids if pk in by_pk]
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filters offer, with service counts: plain values, cheap to cache and unpickle."""
+
+    categories: list[dict]
+    providers: list[dict]
+    regions: list[tuple[str, str]]
+    applicant_categories: list[tuple[str, str]]
+    category_ids: dict[str, int]
+    applicant_category_ids: dict[str, int]
+    region_ids: dict[str, int]
+
+
+def _counted(prefix: str, today: datetime.date) -> Count:
+    return Count(f"{prefix}catalogue_entry", filter=in_catalogue_q(f"{prefix}catalogue_entry__", today=today))
+
+
+def _filter_choices(today: datetime.date) -> FilterChoices:
+    categories = list(
+        Category.objects.annotate(service_count=_counted("services__", today))
+        .filter(service_count__gt=0)
+        .order_by("kind", "order", "name")
+        .values("pk", "code", "name", "kind", "service_count")
+    )
+    providers = list(
+        ProviderBody.objects.annotate(service_count=_counted("services__", today))
+        .filter(service_count__gt=0)
+        .order_by("level", "short_name")
+        .values("pk", "level", "full_name", "short_name", "service_count")
+    )
+    regions = list(
+        Region.objects.filter(pk__in=catalogue_entries(today=today).values("region_id"))
+        .order_by("code")
+        .values_list("pk", "code", "name")
+    )
+    editions = catalogue_editions(today=today).filter(applicant_categories=OuterRef("pk"))
+    applicants = list(
+        ApplicantCategory.objects.filter(Exists(editions))
+        .order_by("order", "name")
+        .values_list("pk", "code", "name")
+    )
+    return FilterChoices(
+        categories=categories,
+        providers=providers,
+        regions=[(code, f"{code} — {name}") for _pk, code, name in regions],
+        applicant_categories=[(code, name) for _pk, code, name in applicants],
+        category_ids={c["code"]: c["pk"] for c in categories},
+        applicant_category_ids={code: pk for pk, code, _name in applicants},
+        region_ids={code: pk for pk, code, _name in regions},
+    )
+
+
+def _choices_version(today: datetime.date) -> str:
+    """Changes whenever the catalogue may have changed: the last entry of the registry's change
+    sequence (number and time: tests roll sequences back on SQLite), the newest search row
+    (bulk loads and rebuilds write no change log), and the day (withdrawals take effect on a date)."""
+    newest = CatalogueEntry.objects.order_by("-pk").values("pk")[:1]
+    version = (
+        ChangeLog.objects.order_by("-sequence")
+        .annotate(newest=Subquery(newest))
+        .values("sequence", "recorded_at", "newest")
+        .first()
+    ) or {"sequence": 0, "recorded_at": None, "newest": newest.values_list("pk", flat=True).first()}
+    recorded_at = version["recorded_at"].timestamp() if version["recorded_at"] else 0
+    generation = search.refresh_generation
+    return f"{version['sequence']}:{recorded_at}:{version['newest']}:{generation}:{today.isoformat()}"
+
+
+def filter_choices(*, today: datetime.date | None = None) -> FilterChoices:
+    """The filter choices, cached (Django's default cache) under the catalogue's version, so a
+    search page runs one cheap query for them instead of counting services per classifier. Edits
+    of classifier names outside the workflow show within ``CHOICES_TIMEOUT`` seconds."""
+    global _last_choices
+    today = _today(today)
+    key = f"{CHOICES_CACHE_PREFIX}:{_choices_version(today)}"
+    if _last_choices[0] == key and time.monotonic() < _last_choices[1]:
+        return _last_choices[2]  # this process's copy: no unpickling of a long provider list
+    choices = cache.get(key)
+    if choices is None:
+        choices = _filter_choices(today)
+        cache.set(key, choices, CHOICES_TIMEOUT)
+    _last_choices = (key, time.monotonic() + CHOICES_TIMEOUT, choices)
+    return choices
+
+
+def recent_changes(*, limit: int = RECENT_CHANGES, today: datetime.date | None = None) -> QuerySet[Edition]:
+    """The newest publications: new services (edition № 1) and new editions of amended ones."""
+    return (
+        catalogue_editions(today=today)
+        .select_related("service__provider", "amending_act")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def public_service(registry_number: str) -> Service:
+    """A service with a published or superseded edition (withdrawn ones included: their page shows
+    the withdrawal notice), with the number of its public editions; 404 otherwise."""
+    service = (
+        Service.objects.select_related("provider__region", "provider__parent")
+        .annotate(
+            public_edition_count=Count("editions", filter=Q(editions__status__in=FROZEN_STATUSES)),
+        )
+        .filter(registry_number=registry_number, public_edition_count__gt=0)
+        .first()
+    )
+    if service is None:
+        raise Http404("service not in the public registry")
+    return service
+
+
+def edition_rows_prefetch() -> list:
+    return [
+        "results",
+        Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("act")),
+        "documents",
+        Prefetch("grounds", queryset=Ground.objects.select_related("act")),
+        Prefetch("fees", queryset=Fee.objects.select_related("act", "applicant_category")),
+        "indicators",
+        "forms",
+        Prefetch("variants", queryset=Variant.objects.prefetch_related("attribute_values")),
+        Prefetch("applicant_attributes", queryset=ApplicantAttribute.objects.prefetch_related("values")),
+        "payment_methods",
+        "applicant_categories",
+        "submission_channels",
+        "result_delivery_channels",
+    ]
+
+
+def current_public_edition(service: Service) -> Edition | None:
+    """The service's edition in force with every section, in a fixed number of queries."""
+    return (
+        Edition.objects.filter(service=service, status=EditionStatus.PUBLISHED)
+        .select_related("amending_act")
+        .prefetch_related(*edition_rows_prefetch())
+        .first()
+    )
+
+
+def public_editions(service: Service) -> QuerySet[Edition]:
+    """The service's published and superseded editions, newest first."""
+    return (
+        Edition.objects.filter(service=service, status__in=FROZEN_STATUSES)
+        .select_related("amending_act")
+        .order_by("-number")
+    )
+
+
+def public_edition(service: Service, number: int) -> Edition:
+    edition = (
+        public_editions(service)
+        .select_related("service__provider")
+        .prefetch_related(*edition_rows_prefetch())
+        .filter(number=number)
+        .first()
+    )
+    if edition is None:
+        raise Http404("edition not public")
+    return edition
+
+
+def sitemap_services(*, today: datetime.date | None = None) -> QuerySet[Edition]:
+    return catalogue_editions(today=today).select_related("service").order_by("service__registry_number")

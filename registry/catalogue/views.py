@@ -1,0 +1,170 @@
+"""The public catalogue's pages: anonymous, read-only, published content only."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.catalogue import jsonld, selectors
+from registry.catalogue.filters import RESULT_LIMIT, SORT_NAME, ServiceFilter
+from registry.catalogue.presentation import cost_display, questionnaire, service_page
+from registry.comparison import compare_editions
+from registry.models import CategoryKind, EditionStatus, Level
+
+PAGE_SIZE = 20
+ANSWER_PREFIX = "a-"
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    choices = selectors.filter_choices()
+    recent = list(selectors.recent_changes())
+    return render(
+        request,
+        "catalogue/home.html",
+        {
+            "filterset": ServiceFilter(),
+            "categories": [c for c in choices.categories if c["kind"] == CategoryKind.CATEGORY],
+            "life_situations": [c for c in choices.categories if c["kind"] == CategoryKind.LIFE_SITUATION],
+            "provider_groups": [
+                (label, [p for p in choices.providers if p["level"] == level])
+                for level, label in Level.choices
+            ],
+            "recent_changes": recent,
+        },
+    )
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (counted, up to a limit, by the filterset)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
+def service_list(request: HttpRequest) -> HttpResponse:
+    filterset = ServiceFilter(request.GET or None)
+    edition_ids, found = filterset.page_editions(RESULT_LIMIT)
+    paginator = CountedPaginator(edition_ids, PAGE_SIZE, count=min(found, RESULT_LIMIT))
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.editions_in_order(list(page.object_list))
+    for edition in page.object_list:
+        edition.cost_text = cost_display(edition)
+    return render(
+        request,
+        "catalogue/service_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page_obj": page,
+            "more_than_limit": found > RESULT_LIMIT,
+            "result_limit": RESULT_LIMIT,
+            "searching": filterset.searching,
+            "sort_order": filterset.sort_order,
+            "sort_by_name": SORT_NAME,
+            "query_string": _query_without(request, "page"),
+            "query_without_sort": _query_without(request, "page", "sort"),
+            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        },
+    )
+
+
+def service_detail(request: HttpRequest, registry_number: str) -> HttpResponse:
+    service = selectors.public_service(registry_number)
+    today = timezone.localdate()
+    withdrawn = service.is_withdrawn and service.withdrawn_on and service.withdrawn_on <= today
+    edition = None if withdrawn else selectors.current_public_edition(service)
+    context = {
+        "service": service,
+        "withdrawn": withdrawn,
+        "has_history": service.public_edition_count > 1 or withdrawn,
+    }
+    if edition is None:
+        if not withdrawn:
+            raise Http404("no edition in force")
+        return render(request, "catalogue/service_withdrawn.html", context)
+    return render(
+        request, "catalogue/service_detail.html", {**context, **_edition_context(request, service, edition)}
+    )
+
+
+def _edition_context(request: HttpRequest, service, edition) -> dict:
+    answers = {
+        key[len(ANSWER_PREFIX) :]: value
+        for key, value in request.GET.items()
+        if key.startswith(ANSWER_PREFIX)
+    }
+    survey = questionnaire(edition, answers)
+    page = service_page(edition, survey.variant, single_standard=service.under_single_standard)
+    url = request.build_absolute_uri(reverse("catalogue:service_detail", args=[service.registry_number]))
+    return {
+        "edition": edition,
+        "page": page,
+        "survey": survey,
+        "answer_prefix": ANSWER_PREFIX,
+        "json_ld": jsonld.json_ld_script(jsonld.government_service(service, page, url)),
+    }
+
+
+def edition_list(request: HttpRequest, registry_number: str) -> HttpResponse:
+    service = selectors.public_service(registry_number)
+    editions = list(selectors.public_editions(service))
+    pairs = [
+        (edition, editions[i + 1] if i + 1 < len(editions) else None) for i, edition in enumerate(editions)
+    ]
+    return render(
+        request,
+        "catalogue/edition_list.html",
+        {"service": service, "editions": editions, "pairs": pairs, "current": editions[0]},
+    )
+
+
+def edition_detail(request: HttpRequest, registry_number: str, number: int) -> HttpResponse:
+    service = selectors.public_service(registry_number)
+    edition = selectors.public_edition(service, number)
+    context = {"service": service, "withdrawn": False, "has_history": True, "archived": True}
+    context.update(_edition_context(request, service, edition))
+    context["is_current"] = edition.status == EditionStatus.PUBLISHED
+    return render(request, "catalogue/service_detail.html", context)
+
+
+def _edition_number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def edition_compare(request: HttpRequest, registry_number: str) -> HttpResponse:
+    service = selectors.public_service(registry_number)
+    editions = list(selectors.public_editions(service))
+    numbers = [edition.number for edition in editions]
+    to_number = _edition_number(request.GET.get("to")) or numbers[0]
+    older = [n for n in numbers if n < to_number]
+    from_number = _edition_number(request.GET.get("from")) or (older[0] if older else to_number)
+    if from_number not in numbers or to_number not in numbers:
+        raise Http404("edition not public")
+    if from_number > to_number:
+        from_number, to_number = to_number, from_number
+    old = selectors.public_edition(service, from_number)
+    new = selectors.public_edition(service, to_number)
+    return render(
+        request,
+        "catalogue/edition_compare.html",
+        {
+            "service": service,
+            "editions": editions,
+            "old": old,
+            "new": new,
+            "comparison": compare_editions(old, new) if old.pk != new.pk else None,
+        },
+    )

@@ -1,0 +1,628 @@
+"""Applying exchange records to the registry, all or nothing.
+
+Every record goes through the workflow services (service_create, edition_create_draft,
+edition_update, edition_rows_update and, when publishing, submit / approve / publish), in
+one transaction for the whole file and a savepoint per service, so that every error of the
+file is reported and none of it is written. A dry run does the same work and rolls back:
+what it reports is exactly what applying would do."""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.exchange.records import (
+    EDITION_CHOICES,
+    EDITION_SCALARS,
+    ROW_SECTIONS,
+    VARIANT_FIELDS,
+    ActKey,
+    body_key,
+    comparable,
+    edition_record,
+    export_editions_prefetch,
+)
+from registry.exchange.report import (
+    CREATED,
+    ERROR,
+    UNCHANGED,
+    UPDATED,
+    ImportProblem,
+    ImportReport,
+    Location,
+    ServiceOutcome,
+)
+from registry.models import (
+    ApplicantAttribute,
+    ApplicantCategory,
+    AttributeValue,
+    Category,
+    Channel,
+    Edition,
+    EditionStatus,
+    PaymentMethod,
+    ProviderBody,
+    Region,
+    Role,
+    Service,
+    StandardForm,
+    Variant,
+    normalize_name,
+)
+from registry.models.sections import form_upload_path
+from registry.permissions import User, body_ids_with_role, is_administrator
+from registry.services import (
+    PublicationRefused,
+    WorkflowError,
+    edition_approve,
+    edition_create_draft,
+    edition_publish,
+    edition_rows_update,
+    edition_submit,
+    edition_update,
+    service_create,
+)
+from regulations.models import LegalAct
+
+# Locates a field of a row in the file: (section, row index or None, field name or None).
+Locator = Callable[[str, int | None, str | None], Location]
+CLASSIFIERS: dict[str, type[models.Model]] = {
+    "payment_methods": PaymentMethod,
+    "applicant_categories": ApplicantCategory,
+    "submission_channels": Channel,
+    "result_delivery_channels": Channel,
+    "categories": Category,
+    "applicant_category": ApplicantCategory,
+}
+
+
+class ImportFailure(Exception):
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class ParsedService:
+    """One service read from a file: its record, or the errors that kept it from being read."""
+
+    registry_number: str
+    name: str
+    location: Location
+    record: dict[str, Any] | None
+    locate: Locator
+    errors: list[ImportProblem] = field(default_factory=list)
+    has_forms: bool = True
+
+
+@dataclass
+class ImportSource:
+    """What a reader gives the importer: the legal acts the file cites, by their key, and the
+    services, read lazily (file errors found while reading go straight to the report)."""
+
+    acts: dict[ActKey, dict[str, Any]]
+    services: Iterable[ParsedService]
+
+
+class FileStash:
+    """Form files written during an import; removed again unless the import is committed."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def save(self, path: str, content: bytes) -> str:
+        name = default_storage.save(path, ContentFile(content))
+        self.names.append(name)
+        return name
+
+    def discard(self) -> None:
+        for name in self.names:
+            default_storage.delete(name)
+        self.names = []
+
+
+def run_import(
+    source_factory: Callable[[ImportReport], ImportSource],
+    *,
+    actor: User,
+    dry_run: bool,
+    publish: bool,
+    report: ImportReport,
+) -> ImportReport:
+    report.dry_run, report.publish = dry_run, publish
+    if publish and not is_administrator(actor):
+        report.add_file_error(_("Публиковать при загрузке может только администратор реестра."))
+        return report
+    stash = FileStash()
+    try:
+        with transaction.atomic():
+            source = source_factory(report)
+            importer = _Importer(actor=actor, publish=publish, acts=source.acts, stash=stash)
+            for parsed in source.services:
+                report.add(importer.apply(parsed))
+            if dry_run or not report.ok:
+                raise _Rollback
+    except _Rollback:
+        stash.discard()
+    except BaseException:
+        stash.discard()
+        raise
+    else:
+        report.applied = True
+    return report
+
+
+def _messages(error: ValidationError, model: type[models.Model] | None) -> list[tuple[str | None, str]]:
+    if not hasattr(error, "error_dict"):
+        return [(None, message) for message in error.messages]
+    pairs = []
+    for name, errors in error.message_dict.items():
+        label = name
+        if model is not None and name != "__all__":
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except Exception:  # noqa: BLE001 — a non-field key keeps its own name
+                label = name
+        for message in errors:
+            pairs.append(
+                (
+                    None if name == "__all__" else name,
+                    f"{label}: {message}" if label != "__all__" else message,
+                )
+            )
+    return pairs
+
+
+class _Importer:
+    def __init__(self, *, actor: User, publish: bool, acts: dict[ActKey, dict[str, Any]], stash: FileStash):
+        self.actor = actor
+        self.publish = publish
+        self.file_acts = acts
+        self.stash = stash
+        self.administrator = is_administrator(actor)
+        self.official_bodies = set() if self.administrator else body_ids_with_role(actor, Role.OFFICIAL)
+        self.acts: dict[ActKey, LegalAct] = {}
+        self.bodies: dict[tuple[str, str], ProviderBody] = {}
+        self.classifiers: dict[type[models.Model], dict[str, models.Model]] = {}
+        self.regions = {region.code: region for region in Region.objects.all()}
+
+    # ---- entry point ----
+    def apply(self, parsed: ParsedService) -> ServiceOutcome:
+        outcome = ServiceOutcome(parsed.registry_number, parsed.name, ERROR, parsed.location)
+        if parsed.errors or parsed.record is None:
+            outcome.errors = list(parsed.errors)
+            return outcome
+        try:
+            outcome.outcome = self._apply_in_savepoint(parsed)
+        except ImportFailure as failure:
+            outcome.errors.append(ImportProblem(failure.message, failure.location or parsed.location))
+        except PublicationRefused as refused:
+            outcome.errors.append(ImportProblem(str(refused), parsed.location))
+            for finding in refused.findings:
+                outcome.errors.append(
+                    ImportProblem(f"{finding.citation}: {finding.message}", parsed.location)
+                )
+        except WorkflowError as error:
+            outcome.errors.append(ImportProblem(str(error), parsed.location))
+        except ValidationError as error:
+            for _name, message in _messages(error, None):
+                outcome.errors.append(ImportProblem(message, parsed.location))
+        except DatabaseError as error:
+            outcome.errors.append(
+                ImportProblem(
+                    _("Запись отклонена базой данных: %(error)s") % {"error": error}, parsed.location
+                )
+            )
+        if outcome.errors:
+            outcome.outcome = ERROR
+        return outcome
+
+    def _apply_in_savepoint(self, parsed: ParsedService) -> str:
+        known_acts, known_bodies = dict(self.acts), dict(self.bodies)
+        try:
+            with transaction.atomic():
+                return self._apply(parsed)
+        except Exception:
+            # The savepoint took the acts and bodies this service created with it.
+            self.acts, self.bodies = known_acts, known_bodies
+            raise
+
+    def _apply(self, parsed: ParsedService) -> str:
+        record, locate = parsed.record, parsed.locate
+        body = self._body(record["body"], locate("service", None, "body"))
+        if not self.administrator and body.pk not in self.official_bodies:
+            raise ImportFailure(
+                _(
+                    "Услуга относится к органу «%(body)s»: загружать услуги этого органа может его "
+                    "должностное лицо или администратор реестра."
+                )
+                % {"body": body},
+                locate("service", None, "body"),
+            )
+        service = (
+            Service.objects.select_related("provider")
+            .filter(registry_number=record["registry_number"])
+            .first()
+        )
+        created = service is None
+        if service is None:
+            service = service_create(
+                actor=self.actor,
+                provider=body,
+                level=record["level"],
+                registry_number=record["registry_number"],
+                under_single_standard=record["under_single_standard"],
+                categories=self._codes(Category, record["categories"], locate("service", None, "categories")),
+            )
+        else:
+            self._check_service(service, body, record, locate)
+            stored = self._stored_record(service)
+            if stored is not None and comparable(stored, include_forms=parsed.has_forms) == comparable(
+                record, include_forms=parsed.has_forms
+            ):
+                return UNCHANGED
+        draft = self._draft(service, locate)
+        draft = self._update_edition(draft, record, locate)
+        self._replace_rows(draft, record, locate, has_forms=parsed.has_forms)
+        if self.publish:
+            self._publish(draft, record)
+        return CREATED if created else UPDATED
+
+    # ---- the service ----
+    def _check_service(self, service: Service, body: ProviderBody, record: dict, locate: Locator) -> None:
+        if service.provider_id != body.pk:
+            raise ImportFailure(
+                _(
+                    "Услуга %(number)s в реестре предоставляет орган «%(stored)s», а в файле — «%(body)s». "
+                    "Передача услуги другому органу загрузкой не выполняется."
+                )
+                % {"number": service.registry_number, "stored": service.provider, "body": body},
+                locate("service", None, "body"),
+            )
+        if (
+            service.under_single_standard != record["under_single_standard"]
+            or service.level != record["level"]
+        ):
+            raise ImportFailure(
+                _(
+                    "Уровень услуги и признак единого стандарта меняются в карточке услуги, а в файле "
+                    "они отличаются от записанных в реестре."
+                ),
+                locate("service", None, "under_single_standard"),
+            )
+
+    def _stored_record(self, service: Service) -> dict[str, Any] | None:
+        """The record to compare with: the current edition when publishing, else the newest
+        edition that is not history (the open draft when there is one)."""
+        editions = Edition.objects.filter(service=service)
+        editions = (
+            editions.filter(status=EditionStatus.PUBLISHED)
+            if self.publish
+            else editions.exclude(status=EditionStatus.SUPERSEDED)
+        )
+        prefetched = (
+            Service.objects.filter(pk=service.pk)
+            .select_related("provider__region")
+            .prefetch_related(
+                "categories", export_editions_prefetch(editions.order_by("-number"), "candidates")
+            )
+            .get()
+        )
+        if not prefetched.candidates:
+            return None
+        return edition_record(prefetched, prefetched.candidates[0])
+
+    def _draft(self, service: Service, locate: Locator) -> Edition:
+        open_edition = service.editions.open().first()
+        if open_edition is None:
+            return edition_create_draft(service=service, actor=self.actor)
+        if open_edition.status != EditionStatus.DRAFT:
+            raise ImportFailure(
+                _(
+                    "Редакция № %(number)s услуги в статусе «%(status)s»: загрузить изменения можно, когда "
+                    "её вернут на доработку или опубликуют."
+                )
+                % {"number": open_edition.number, "status": open_edition.get_status_display()},
+                locate("edition", None, None),
+            )
+        return open_edition
+
+    # ---- references ----
+    def _body(self, values: dict[str, Any], location: Location) -> ProviderBody:
+        key = body_key(values)
+        if key in self.bodies:
+            return self.bodies[key]
+        bodies = ProviderBody.objects.select_related("region")
+        body = (
+            bodies.filter(ogrn=values["ogrn"])
+            if values["ogrn"]
+            else bodies.filter(full_name=values["full_name"])
+        ).first()
+        if body is None:
+            if not self.administrator:
+                raise ImportFailure(
+                    _("Органа «%(name)s» нет в реестре; добавить орган может администратор реестра.")
+                    % {"name": values["full_name"]},
+                    location,
+                )
+            region = None
+            if values["region"]:
+                region = self.regions.get(values["region"])
+                if region is None:
+                    raise ImportFailure(
+                        _("Субъекта РФ с кодом %(code)s нет в справочнике.") % {"code": values["region"]},
+                        location,
+                    )
+            body = ProviderBody(
+                **{name: value for name, value in values.items() if name != "region"}, region=region
+            )
+            try:
+                body.full_clean()
+            except ValidationError as error:
+                raise ImportFailure(
+                    "; ".join(m for _n, m in _messages(error, ProviderBody)), location
+                ) from error
+            body.save()
+        self.bodies[key] = body
+        return body
+
+    def _act(self, key: ActKey | None, location: Location) -> LegalAct | None:
+        if key is None:
+            return None
+        if key in self.acts:
+            return self.acts[key]
+        kind, number, date = key
+        act = LegalAct.objects.filter(kind=kind, number=number, date=date).first()
+        if act is None:
+            values = self.file_acts.get(key)
+            if values is None or not self.administrator:
+                raise ImportFailure(
+                    _(
+                        "Нормативного правового акта «%(act)s» нет в реестре; добавить акт может "
+                        "администратор реестра."
+                    )
+                    % {"act": (values or {}).get("title") or f"{number} от {date}"},
+                    location,
+                )
+            act = LegalAct(**values)
+            try:
+                act.full_clean()
+            except ValidationError as error:
+                raise ImportFailure("; ".join(m for _n, m in _messages(error, LegalAct)), location) from error
+            act.save()
+        self.acts[key] = act
+        return act
+
+    def _classifier(self, model: type[models.Model], code: str, location: Location) -> models.Model:
+        if model not in self.classifiers:
+            self.classifiers[model] = {item.code: item for item in model.objects.all()}
+        item = self.classifiers[model].get(code)
+        if item is None:
+            raise ImportFailure(
+                _("Код «%(code)s» не найден в справочнике «%(classifier)s».")
+                % {"code": code, "classifier": model._meta.verbose_name_plural},
+                location,
+            )
+        return item
+
+    def _codes(self, model: type[models.Model], codes: list[str], location: Location) -> list[models.Model]:
+        return [self._classifier(model, code, location) for code in codes]
+
+    # ---- the edition ----
+    def _update_edition(self, draft: Edition, record: dict, locate: Locator) -> Edition:
+        values = record["edition"]
+        changes: dict[str, Any] = {name: values[name] for name in EDITION_SCALARS}
+        changes["change_note"] = values["change_note"]
+        changes["effective_date"] = values["effective_date"]
+        changes["amending_act"] = self._act(values["amending_act"], locate("edition", None, "amending_act"))
+        for name in EDITION_CHOICES:
+            changes[name] = self._codes(CLASSIFIERS[name], values[name], locate("edition", None, name))
+        try:
+            return edition_update(
+                edition=draft, actor=self.actor, changes=changes, expected_version=draft.lock_version
+            )
+        except ValidationError as error:
+            pairs = _messages(error, Edition)
+            first_field, message = pairs[0]
+            raise ImportFailure(
+                "; ".join(m for _n, m in pairs), locate("edition", None, first_field)
+            ) from error
+
+    def _row_values(
+        self, section: str, index: int, row: dict, variants: dict[str, Variant], locate: Locator
+    ) -> dict:
+        model, fields = ROW_SECTIONS[section]
+        values: dict[str, Any] = {"order": index}
+        for name in fields:
+            value = row[name]
+            if name == "variant":
+                if value and value not in variants:
+                    raise ImportFailure(
+                        _("Вариант с кодом «%(code)s» не описан в разделе вариантов.") % {"code": value},
+                        locate(section, index, name),
+                    )
+                values[name] = variants[value] if value else None
+            elif name == "act":
+                values[name] = self._act(value, locate(section, index, name))
+            elif name == "applicant_category":
+                values[name] = (
+                    self._classifier(ApplicantCategory, value, locate(section, index, name))
+                    if value
+                    else None
+                )
+            elif name in ("file_name", "sha256"):
+                continue
+            else:
+                values[name] = value
+        return values
+
+    def _replace_rows(self, draft: Edition, record: dict, locate: Locator, *, has_forms: bool) -> None:
+        sections = [name for name in ROW_SECTIONS if has_forms or name != "forms"]
+        old_rows: list[models.Model] = []
+        for section in sections:
+            old_rows.extend(getattr(draft, section).all())
+        stored_forms = {}
+        if has_forms:
+            for form in draft.forms.all():
+                try:
+                    with form.file.open("rb") as handle:
+                        stored_forms[hashlib.sha256(handle.read()).hexdigest()] = form.file.name
+                except (FileNotFoundError, ValueError):
+                    continue
+        self._check_duplicate_documents(record, locate)
+        # 1. Clear the sections, write variants and applicant attributes.
+        step = edition_rows_update(
+            edition=draft,
+            actor=self.actor,
+            expected_version=draft.lock_version,
+            remove=[*old_rows, *draft.variants.all(), *draft.applicant_attributes.all()],
+            add=[
+                *[
+                    (Variant, {**{name: row[name] for name in VARIANT_FIELDS}, "order": index})
+                    for index, row in enumerate(record["variants"])
+                ],
+                *[
+                    (ApplicantAttribute, {"code": row["code"], "question": row["question"], "order": index})
+                    for index, row in enumerate(record["attributes"])
+                ],
+            ],
+        )
+        draft = step.edition
+        variants = {row.code: row for row in step.created if isinstance(row, Variant)}
+        attributes = {row.code: row for row in step.created if isinstance(row, ApplicantAttribute)}
+        # 2. Attribute values and the rows of every section.
+        add: list[tuple[type, dict]] = []
+        for attribute in record["attributes"]:
+            for index, value in enumerate(attribute["values"]):
+                add.append(
+                    (
+                        AttributeValue,
+                        {
+                            "attribute": attributes[attribute["code"]],
+                            "code": value["code"],
+                            "label": value["label"],
+                            "order": index,
+                        },
+                    )
+                )
+        located: list[tuple[str, int]] = []
+        for section in sections:
+            model = ROW_SECTIONS[section][0]
+            for index, row in enumerate(record[section]):
+                values = self._row_values(section, index, row, variants, locate)
+                if section == "forms":
+                    values["file"] = self._form_file(
+                        draft, row, stored_forms, locate(section, index, "file_name")
+                    )
+                add.append((model, values))
+                located.append((section, index))
+        try:
+            step = edition_rows_update(
+                edition=draft, actor=self.actor, expected_version=draft.lock_version, add=add
+            )
+        except ValidationError as error:
+            raise self._locate_row_error(error, draft, add, located, locate) from error
+        draft = step.edition
+        values_by_code = {
+            (row.attribute.code, row.code): row for row in step.created if isinstance(row, AttributeValue)
+        }
+        # 3. Which attribute values select each variant.
+        change = []
+        for row in record["variants"]:
+            if not row["selected_by"]:
+                continue
+            chosen = []
+            for pair in row["selected_by"]:
+                if pair not in values_by_code:
+                    raise ImportFailure(
+                        _(
+                            "Вариант «%(variant)s» ссылается на неизвестное значение признака "
+                            "«%(attribute)s: %(value)s»."
+                        )
+                        % {"variant": row["code"], "attribute": pair[0], "value": pair[1]},
+                        locate("variants", record["variants"].index(row), "selected_by"),
+                    )
+                chosen.append(values_by_code[pair])
+            change.append((variants[row["code"]], {"attribute_values": chosen}))
+        if change:
+            edition_rows_update(
+                edition=draft, actor=self.actor, expected_version=draft.lock_version, change=change
+            )
+
+    def _check_duplicate_documents(self, record: dict, locate: Locator) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        common = {normalize_name(row["name"]) for row in record["documents"] if not row["variant"]}
+        for index, row in enumerate(record["documents"]):
+            key = (row["variant"], normalize_name(row["name"]))
+            if key in seen or (row["variant"] and key[1] in common):
+                raise ImportFailure(
+                    _("Документ «%(name)s» указан в перечне документов дважды.") % {"name": row["name"]},
+                    locate("documents", index, "name"),
+                )
+            seen[key] = index
+
+    def _form_file(self, draft: Edition, row: dict, stored: dict[str, str], location: Location) -> str:
+        content = row.get("content")
+        if content is None:
+            if row["sha256"] in stored:
+                return stored[row["sha256"]]
+            raise ImportFailure(
+                _("Форма «%(title)s» передана без содержимого файла.") % {"title": row["title"]}, location
+            )
+        digest = hashlib.sha256(content).hexdigest()
+        if digest != row["sha256"]:
+            raise ImportFailure(
+                _("Содержимое файла формы «%(title)s» не совпадает с контрольной суммой sha256.")
+                % {"title": row["title"]},
+                location,
+            )
+        if digest in stored:
+            return stored[digest]
+        probe = StandardForm(edition=draft)
+        name = self.stash.save(form_upload_path(probe, row["file_name"]), content)
+        stored[digest] = name
+        return name
+
+    def _locate_row_error(
+        self,
+        error: ValidationError,
+        draft: Edition,
+        add: list,
+        located: list[tuple[str, int]],
+        locate: Locator,
+    ) -> ImportFailure:
+        """The first row that fails its own validation, with the field, for the report."""
+        rows = add[len(add) - len(located) :]
+        for (model, values), (section, index) in zip(rows, located, strict=True):
+            scalar = {name: value for name, value in values.items() if name != "attribute_values"}
+            instance = model(edition=draft, **scalar)
+            try:
+                instance.full_clean(exclude=["edition"])
+            except ValidationError as row_error:
+                pairs = _messages(row_error, model)
+                return ImportFailure("; ".join(m for _n, m in pairs), locate(section, index, pairs[0][0]))
+        return ImportFailure("; ".join(m for _n, m in _messages(error, None)), locate("edition", None, None))
+
+    def _publish(self, draft: Edition, record: dict) -> None:
+        draft = edition_submit(edition=draft, actor=self.actor, comment=_("Загружено из файла обмена."))
+        draft = edition_approve(edition=draft, actor=self.actor)
+        edition_publish(
+            edition=draft,
+            actor=self.actor,
+            effective_date=record["edition"]["effective_date"] or timezone.localdate(),
+        )
+
+
+__all__ = ["FileStash", "ImportFailure", "ImportSource", "ParsedService", "run_import"]

@@ -1,0 +1,160 @@
+"""What an export reads: the services in scope, with every row prefetched per chunk, and the
+legal acts and bodies they cite (read before the services, so a file names them first)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.exchange.changes import ChangesSince, changes_since, last_sequence
+from registry.exchange.records import export_editions_prefetch
+from registry.models import Edition, EditionStatus, Fee, Ground, LegalBasis, ProviderBody, Service
+from regulations.models import LegalAct
+
+SCOPE_FULL, SCOPE_FILTERED, SCOPE_SERVICE, SCOPE_CHANGES = "full", "filtered", "service", "changes"
+CONTENT_PUBLISHED, CONTENT_DRAFTS = "published", "drafts"
+EXPORT_EDITIONS = "export_editions"
+# The catalogue's query-string filters that narrow an export (registry.catalogue.filters).
+FILTER_NAMES = (
+    "q",
+    "category",
+    "provider",
+    "level",
+    "region",
+    "applicant",
+    "mfc",
+    "electronic",
+    "cost",
+    "deadline_max",
+)
+
+
+class ExportRequestError(ValueError):
+    """An export that cannot be made as asked; the message is for the user."""
+
+
+@dataclass
+class ExportRequest:
+    content: str = CONTENT_PUBLISHED
+    filters: Mapping[str, str] = field(default_factory=dict)
+    registry_number: str = ""
+    since: int | None = None
+
+    @property
+    def scope(self) -> str:
+        if self.since is not None:
+            return SCOPE_CHANGES
+        if self.registry_number:
+            return SCOPE_SERVICE
+        if any(self.filters.get(name) for name in FILTER_NAMES):
+            return SCOPE_FILTERED
+        return SCOPE_FULL
+
+
+@dataclass
+class ExportSelection:
+    """An export's data, resolved once: the header values and the querysets to stream."""
+
+    request: ExportRequest
+    sequence: int
+    services: QuerySet[Service]
+    acts: QuerySet[LegalAct]
+    bodies: QuerySet[ProviderBody]
+    withdrawn: QuerySet[Service]
+    changes: ChangesSince | None = None
+
+
+def _editions(content: str) -> QuerySet[Edition]:
+    if content == CONTENT_DRAFTS:
+        # The newest edition that is not history: the open one when there is one, else the current.
+        return Edition.objects.exclude(status=EditionStatus.SUPERSEDED).order_by("-number")
+    return Edition.objects.filter(status=EditionStatus.PUBLISHED)
+
+
+def _published_services(filters: Mapping[str, str]) -> QuerySet[Service]:
+    from registry.catalogue.filters import ServiceFilter
+    from registry.catalogue.selectors import catalogue_editions, services_matching
+
+    data = {name: filters[name] for name in FILTER_NAMES if filters.get(name)}
+    catalogue_filter = ServiceFilter(data, queryset=catalogue_editions())
+    if data and not catalogue_filter.is_valid():
+        field_name, errors = next(iter(catalogue_filter.errors.items()))
+        raise ExportRequestError(
+            _("Неверный фильтр «%(name)s»: %(error)s") % {"name": field_name, "error": errors[0]}
+        )
+    return services_matching(catalogue_filter.qs.order_by())
+
+
+def _all_services(filters: Mapping[str, str]) -> QuerySet[Service]:
+    """Every service with an edition (drafts export): the structural filters only."""
+    services = Service.objects.filter(Exists(Edition.objects.filter(service=OuterRef("pk"))))
+    if filters.get("provider"):
+        services = services.filter(provider_id=filters["provider"])
+    if filters.get("level"):
+        services = services.filter(level=filters["level"])
+    if filters.get("region"):
+        services = services.filter(provider__region__code=filters["region"])
+    if filters.get("category"):
+        services = services.filter(categories__code=filters["category"])
+    return services
+
+
+def export_selection(request: ExportRequest) -> ExportSelection:
+    sequence = last_sequence()
+    if request.content == CONTENT_DRAFTS:
+        services = _all_services(request.filters)
+    else:
+        services = _published_services(request.filters)
+    if request.registry_number:
+        services = services.filter(registry_number=request.registry_number)
+        if not services.exists():
+            raise ExportRequestError(
+                _("Услуга с реестровым номером %(number)s не найдена среди выгружаемых.")
+                % {"number": request.registry_number}
+            )
+    withdrawn = Service.objects.none()
+    changes = None
+    if request.since is not None:
+        if request.since < 0:
+            raise ExportRequestError(_("Порядковый номер изменения не может быть отрицательным."))
+        changes = changes_since(request.since, until=sequence)
+        services = services.filter(pk__in=changes.changed_service_ids)
+        today = timezone.localdate()
+        # A withdrawal dated later keeps the service listed until then: it is sent on that date.
+        withdrawn = (
+            Service.objects.filter(pk__in=changes.withdrawn_service_ids, is_withdrawn=True)
+            .filter(withdrawn_on__lte=today)
+            .order_by("registry_number")
+        )
+    editions = _editions(request.content).filter(service__in=services.values("pk"))
+    acts = LegalAct.objects.filter(
+        Q(pk__in=editions.values("amending_act_id"))
+        | Q(pk__in=LegalBasis.objects.filter(edition__in=editions.values("pk")).values("act_id"))
+        | Q(pk__in=Ground.objects.filter(edition__in=editions.values("pk")).values("act_id"))
+        | Q(pk__in=Fee.objects.filter(edition__in=editions.values("pk")).values("act_id"))
+    ).order_by("kind", "date", "number", "pk")
+    bodies = (
+        ProviderBody.objects.filter(pk__in=services.values("provider_id"))
+        .select_related("region")
+        .order_by("level", "ogrn", "full_name", "pk")
+    )
+    streamed = (
+        Service.objects.filter(pk__in=services.values("pk"))
+        .select_related("provider__region")
+        .prefetch_related("categories", export_editions_prefetch(_editions(request.content), EXPORT_EDITIONS))
+        .order_by("registry_number")
+    )
+    return ExportSelection(
+        request=request,
+        sequence=sequence,
+        services=streamed,
+        acts=acts,
+        bodies=bodies,
+        withdrawn=withdrawn,
+        changes=changes,
+    )
+
+
+__all__ = ["ExportRequest", "ExportRequestError", "ExportSelection", "export_selection"]

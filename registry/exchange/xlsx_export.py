@@ -1,0 +1,210 @@
+"""The Excel export, in openpyxl's write-only mode (rows are streamed to disk, never held).
+
+Formula injection: openpyxl stores any string that starts with "=" as a formula, and a
+spreadsheet evaluates a cell whose text starts with = + - @ (and, after a paste or CSV
+round, a tab or carriage return) when a user edits it. Such text is written as a string
+cell (type forced to "s", so nothing is stored as a formula) with the quotePrefix style:
+Excel and LibreOffice then treat it as literal text even when the cell is edited, and the
+reader sees exactly the text we hold — no apostrophe is added to the value, so an import of
+the file gets the same text back."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from registry.exchange.records import ActKey, act_key, edition_record
+from registry.exchange.selectors import EXPORT_EDITIONS, ExportSelection
+from registry.exchange.xlsx_layout import BOOL, CODES, DATE, READ_ONLY_SHEETS, Sheet, workbook_sheets
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "DD.MM.YYYY"
+CHUNK_SIZE = 500
+
+
+def needs_escaping(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+class _SheetWriter:
+    def __init__(self, workbook: Workbook, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.worksheet = workbook.create_sheet(sheet.title)
+        self.worksheet.freeze_panes = "A2"
+        for index, column in enumerate(sheet.columns, start=1):
+            self.worksheet.column_dimensions[get_column_letter(index)].width = column.width
+        header = []
+        bold = Font(bold=True)
+        for column in sheet.columns:
+            cell = WriteOnlyCell(self.worksheet, value=column.header)
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.comment = Comment(column.note, "Реестр", width=300, height=80)
+            header.append(cell)
+        self.worksheet.append(header)
+
+    def cell(self, kind: str, value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        if kind == CODES:
+            value = ", ".join(value)
+        if kind == BOOL:
+            return bool(value)
+        if kind == DATE and isinstance(value, datetime.date):
+            cell = WriteOnlyCell(self.worksheet, value=value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        if isinstance(value, Decimal):
+            return value
+        if isinstance(value, str) and needs_escaping(value):
+            cell = WriteOnlyCell(self.worksheet, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            return cell
+        return value
+
+    def append(self, values: dict[str, Any]) -> None:
+        self.worksheet.append(
+            [self.cell(column.kind, values.get(column.key)) for column in self.sheet.columns]
+        )
+
+
+def _workbook() -> tuple[Workbook, dict[str, _SheetWriter]]:
+    workbook = Workbook(write_only=True)
+    writers = {sheet.key: _SheetWriter(workbook, sheet) for sheet in workbook_sheets()}
+    return workbook, writers
+
+
+def _service_rows(
+    record: dict[str, Any], writers: dict[str, _SheetWriter], act_ids: dict[ActKey, str]
+) -> None:
+    number = record["registry_number"]
+    edition = record["edition"]
+    writers["services"].append(
+        {
+            **edition,
+            "registry_number": number,
+            "level": record["level"],
+            "body": record["body_id"],
+            "under_single_standard": record["under_single_standard"],
+            "categories": record["categories"],
+            "amending_act": act_ids.get(edition["amending_act"]) if edition["amending_act"] else None,
+        }
+    )
+    for attribute in record["attributes"]:
+        for value in attribute["values"]:
+            writers["attributes"].append(
+                {
+                    "registry_number": number,
+                    "attribute": attribute["code"],
+                    "question": attribute["question"],
+                    "value": value["code"],
+                    "label": value["label"],
+                }
+            )
+    for variant in record["variants"]:
+        selected = "; ".join(f"{attribute}={value}" for attribute, value in variant["selected_by"])
+        writers["variants"].append({**variant, "registry_number": number, "selected_by": selected})
+    for section in ("results", "legal_bases", "documents", "grounds", "fees", "indicators", "forms"):
+        for row in record[section]:
+            values = {**row, "registry_number": number}
+            if "act" in row:
+                values["act"] = act_ids.get(row["act"]) if row["act"] else None
+            writers[section].append(values)
+
+
+def write_registry_xlsx(
+    selection: ExportSelection, output: BinaryIO | str, *, chunk_size: int = CHUNK_SIZE
+) -> None:
+    workbook, writers = _workbook()
+    act_ids: dict[ActKey, str] = {}
+    for act in selection.acts.iterator(chunk_size=chunk_size):
+        act_ids[act_key(act)] = f"act-{act.pk}"
+        writers["acts"].append(
+            {
+                "id": f"act-{act.pk}",
+                **{
+                    name: getattr(act, name)
+                    for name in (
+                        "kind",
+                        "number",
+                        "date",
+                        "title",
+                        "short_title",
+                        "issuing_body",
+                        "in_force_from",
+                        "in_force_until",
+                        "status",
+                        "source_url",
+                    )
+                },
+            }
+        )
+    for body in selection.bodies.iterator(chunk_size=chunk_size):
+        writers["bodies"].append(
+            {
+                "id": f"body-{body.pk}",
+                **{
+                    name: getattr(body, name)
+                    for name in (
+                        "full_name",
+                        "short_name",
+                        "level",
+                        "oktmo",
+                        "ogrn",
+                        "inn",
+                        "address",
+                        "phone",
+                        "email",
+                        "website",
+                        "working_hours",
+                    )
+                },
+                "region": body.region.code if body.region_id else "",
+            }
+        )
+    for service in selection.services.iterator(chunk_size=chunk_size):
+        editions = getattr(service, EXPORT_EDITIONS)
+        if not editions:
+            continue
+        record = edition_record(service, editions[0])
+        record["body_id"] = f"body-{service.provider_id}"
+        _service_rows(record, writers, act_ids)
+    workbook.save(output)
+
+
+def write_template_xlsx(output: BinaryIO | str) -> None:
+    """The blank workbook for officials who prepare an import by hand, with a sheet that says
+    how to fill it in."""
+    workbook, _writers = _workbook()
+    guide = workbook.create_sheet(_("Как заполнять"))
+    guide.column_dimensions["A"].width = 110
+    lines: Iterable[str] = (
+        _(
+            "Каждая услуга — одна строка листа «Услуги»; строки других листов относятся к услуге "
+            "по реестровому номеру."
+        ),
+        _(
+            "Реестровый номер вводите как текст: 11 цифр для федеральной услуги, 19 цифр для "
+            "региональной и муниципальной."
+        ),
+        _("Орган и акты указываются идентификаторами со своих листов (например, body-1, act-1)."),
+        _("Да/нет — ИСТИНА/ЛОЖЬ или «да»/«нет»; даты — в формате даты; коды справочников — через запятую."),
+        _(
+            "Формы документов (ч. 2 п. 8) передаются только в XML: при загрузке книги формы в "
+            "черновике не меняются."
+        ),
+        _("Загруженные данные становятся черновиками и проходят обычное согласование."),
+    )
+    for line in lines:
+        guide.append([line])
+    if READ_ONLY_SHEETS:
+        guide.append([_("Лист «Формы» только для чтения: при загрузке он не учитывается.")])
+    workbook.save(output)

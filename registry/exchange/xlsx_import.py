@@ -1,0 +1,336 @@
+"""Reading an Excel workbook (the layout of ``xlsx_layout``) into exchange records.
+
+The zip is checked first (``safety.check_xlsx``: sizes, ratios, no DTD); openpyxl then reads
+it in read-only mode with cached values only (a formula is never evaluated). Every value is
+converted by its column's type, and every error names its sheet, row and column."""
+
+import datetime
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from registry.exchange.applying import ImportSource, ParsedService
+from registry.exchange.records import ROW_SECTIONS, money
+from registry.exchange.report import ImportProblem, ImportReport, Location
+from registry.exchange.safety import MAX_XLSX_ROWS, UnsafeFile, check_xlsx
+from registry.exchange.xlsx_layout import (
+    BOOL,
+    CODES,
+    DATE,
+    DECIMAL,
+    INT,
+    READ_ONLY_SHEETS,
+    Sheet,
+    workbook_sheets,
+)
+
+TRUE_WORDS = {"да", "истина", "true", "1", "yes"}
+FALSE_WORDS = {"нет", "ложь", "false", "0", "no"}
+NULLABLE_BOOLS = {
+    name for name in ("is_free", "available_in_mfc", "available_electronically", "extraterritorial")
+}
+
+
+class CellError(ValueError):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return str(value)
+
+
+def convert(kind: str, key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip() if kind != "text" else value
+        if value == "":
+            value = None
+    if kind == BOOL:
+        if value is None:
+            return None if key in NULLABLE_BOOLS else False
+        if isinstance(value, bool):
+            return value
+        word = _text(value).strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise CellError(_("ожидается «да» или «нет», а указано «%(value)s»") % {"value": value})
+    if value is None:
+        return [] if kind == CODES else (None if kind in (INT, DECIMAL, DATE) else "")
+    if kind == INT:
+        try:
+            number = Decimal(_text(value).replace(" ", ""))
+        except InvalidOperation as exc:
+            raise CellError(_("ожидается целое число, а указано «%(value)s»") % {"value": value}) from exc
+        if number != number.to_integral_value():
+            raise CellError(_("ожидается целое число, а указано «%(value)s»") % {"value": value})
+        return int(number)
+    if kind == DECIMAL:
+        try:
+            return money(Decimal(_text(value).replace(" ", "").replace(",", ".")))
+        except InvalidOperation as exc:
+            raise CellError(_("ожидается число, а указано «%(value)s»") % {"value": value}) from exc
+    if kind == DATE:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = _text(value)
+        for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 — a date, no time
+            except ValueError:
+                continue
+        raise CellError(_("ожидается дата (ДД.ММ.ГГГГ), а указано «%(value)s»") % {"value": value})
+    if kind == CODES:
+        return sorted(code.strip() for code in _text(value).split(",") if code.strip())
+    return _text(value)
+
+
+class _Rows:
+    """One sheet's rows, converted, with the row number each came from."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.letters: dict[str, str] = {}
+
+    def location(self, row: int | None, key: str | None = None) -> Location:
+        return Location(sheet=self.sheet.title, row=row, column=self.letters.get(key, "") if key else "")
+
+
+def _read_sheet(worksheet, sheet: Sheet, report: ImportReport) -> tuple[_Rows, list[tuple[int, dict, list]]]:
+    rows = _Rows(sheet)
+    by_header = {column.header.casefold(): column for column in sheet.columns}
+    iterator = worksheet.iter_rows(values_only=True)
+    header = next(iterator, None) or ()
+    positions: list[tuple[int, Any]] = []
+    for index, title in enumerate(header):
+        if title is None or str(title).strip() == "":
+            continue
+        column = by_header.get(str(title).strip().casefold())
+        if column is None:
+            report.add_file_error(
+                _("Неизвестный столбец «%(title)s».") % {"title": title},
+                Location(sheet=sheet.title, row=1, column=get_column_letter(index + 1)),
+            )
+            continue
+        positions.append((index, column))
+        rows.letters[column.key] = get_column_letter(index + 1)
+    if "registry_number" in {c.key for c in sheet.columns} and "registry_number" not in rows.letters:
+        report.add_file_error(
+            _("На листе нет столбца «Реестровый номер»."), Location(sheet=sheet.title, row=1)
+        )
+        return rows, []
+    result = []
+    for number, values in enumerate(iterator, start=2):
+        if number > MAX_XLSX_ROWS + 1:
+            report.add_file_error(
+                _("На листе больше %(limit)s строк: разделите файл.") % {"limit": MAX_XLSX_ROWS},
+                Location(sheet=sheet.title, row=number),
+            )
+            break
+        if not any(value not in (None, "") for value in values):
+            continue
+        converted: dict[str, Any] = {}
+        problems: list[ImportProblem] = []
+        for index, column in positions:
+            raw = values[index] if index < len(values) else None
+            try:
+                converted[column.key] = convert(column.kind, column.key, raw)
+            except CellError as error:
+                problems.append(
+                    ImportProblem(
+                        _("«%(header)s»: %(error)s") % {"header": column.header, "error": error},
+                        rows.location(number, column.key),
+                    )
+                )
+        for column in sheet.columns:
+            converted.setdefault(column.key, convert(column.kind, column.key, None))
+        result.append((number, converted, problems))
+    return rows, result
+
+
+def xlsx_source(path: Path, report: ImportReport) -> ImportSource:
+    try:
+        check_xlsx(path)
+    except UnsafeFile as refused:
+        report.add_file_error(str(refused))
+        return ImportSource(acts={}, services=[])
+    try:
+        workbook = load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 — any failure of openpyxl is a damaged workbook
+        report.add_file_error(_("Книга Excel не читается: %(error)s") % {"error": exc.__class__.__name__})
+        return ImportSource(acts={}, services=[])
+    try:
+        return _source(workbook, report)
+    finally:
+        workbook.close()
+
+
+def _source(workbook, report: ImportReport) -> ImportSource:
+    sheets = {sheet.key: sheet for sheet in workbook_sheets()}
+    read: dict[str, tuple[_Rows, list]] = {}
+    for key, sheet in sheets.items():
+        if key in READ_ONLY_SHEETS:
+            continue
+        if sheet.title not in workbook.sheetnames:
+            if key == "services":
+                report.add_file_error(_("В книге нет листа «%(title)s».") % {"title": sheet.title})
+                return ImportSource(acts={}, services=[])
+            read[key] = (_Rows(sheet), [])
+            continue
+        read[key] = _read_sheet(workbook[sheet.title], sheet, report)
+    acts: dict[tuple, dict] = {}
+    act_ids: dict[str, tuple] = {}
+    rows_acts, act_rows = read["acts"]
+    for number, values, problems in act_rows:
+        for problem in problems:
+            report.add_file_error(problem.message, problem.location)
+        if problems or not values["date"]:
+            if not problems:
+                report.add_file_error(_("Не указана дата принятия акта."), rows_acts.location(number, "date"))
+            continue
+        key = (values["kind"], values["number"], values["date"].isoformat())
+        act_ids[values["id"]] = key
+        acts[key] = {name: value for name, value in values.items() if name != "id"}
+    bodies: dict[str, dict] = {}
+    for _number, values, problems in read["bodies"][1]:
+        for problem in problems:
+            report.add_file_error(problem.message, problem.location)
+        bodies[values["id"]] = {name: value for name, value in values.items() if name != "id"}
+    grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for key in ("attributes", "variants", *[name for name in ROW_SECTIONS if name != "forms"]):
+        rows, entries = read[key]
+        for number, values, problems in entries:
+            grouped[values["registry_number"]][key].append((number, values, problems))
+    services_rows, service_entries = read["services"]
+    known = {values["registry_number"] for _n, values, _p in service_entries}
+    for registry_number, sections in grouped.items():
+        if registry_number not in known:
+            key, entries = next(iter(sections.items()))
+            report.add_file_error(
+                _("Строка относится к услуге %(number)s, которой нет на листе «Услуги».")
+                % {"number": registry_number or "—"},
+                read[key][0].location(entries[0][0], "registry_number"),
+            )
+    parsed = [
+        _parse_service(
+            number, values, problems, grouped.get(values["registry_number"], {}), read, act_ids, bodies
+        )
+        for number, values, problems in service_entries
+    ]
+    return ImportSource(acts=acts, services=parsed)
+
+
+def _parse_service(
+    number: int,
+    values: dict,
+    problems: list[ImportProblem],
+    sections: dict[str, list],
+    read: dict[str, tuple[_Rows, list]],
+    act_ids: dict[str, tuple],
+    bodies: dict[str, dict],
+) -> ParsedService:
+    services_rows = read["services"][0]
+    places: dict[tuple[str, int | None], tuple[_Rows, int]] = {
+        ("service", None): (services_rows, number),
+        ("edition", None): (services_rows, number),
+    }
+
+    def locate(section: str, index: int | None, field: str | None) -> Location:
+        rows, row = places.get((section, index)) or places[("service", None)]
+        return rows.location(row, field)
+
+    errors = list(problems)
+    location = services_rows.location(number)
+
+    def act(ref: str, where: Location) -> tuple | None:
+        if not ref:
+            return None
+        if ref not in act_ids:
+            errors.append(ImportProblem(_("Акт «%(ref)s» не найден на листе «Акты».") % {"ref": ref}, where))
+            return None
+        return act_ids[ref]
+
+    body = bodies.get(values["body"])
+    if body is None:
+        errors.append(
+            ImportProblem(
+                _("Орган «%(ref)s» не найден на листе «Органы».") % {"ref": values["body"]},
+                services_rows.location(number, "body"),
+            )
+        )
+    edition = {
+        name: values[name]
+        for name in values
+        if name not in ("registry_number", "level", "body", "under_single_standard", "categories")
+    }
+    edition["amending_act"] = act(values["amending_act"], services_rows.location(number, "amending_act"))
+    record: dict[str, Any] = {
+        "registry_number": values["registry_number"],
+        "level": values["level"],
+        "under_single_standard": values["under_single_standard"],
+        "categories": values["categories"],
+        "body": body,
+        "edition": edition,
+        "attributes": [],
+        "variants": [],
+        "forms": [],
+    }
+    attributes: dict[str, dict] = {}
+    for row_number, row, row_problems in sections.get("attributes", []):
+        errors.extend(row_problems)
+        attribute = attributes.get(row["attribute"])
+        if attribute is None:
+            attribute = {"code": row["attribute"], "question": row["question"], "values": []}
+            attributes[row["attribute"]] = attribute
+            places[("attributes", len(record["attributes"]))] = (read["attributes"][0], row_number)
+            record["attributes"].append(attribute)
+        attribute["values"].append({"code": row["value"], "label": row["label"]})
+    for index, (row_number, row, row_problems) in enumerate(sections.get("variants", [])):
+        errors.extend(row_problems)
+        places[("variants", index)] = (read["variants"][0], row_number)
+        pairs = []
+        for piece in re.split(r"[;\n]", row["selected_by"]):
+            if piece.strip():
+                attribute, _sep, value = piece.partition("=")
+                pairs.append((attribute.strip(), value.strip()))
+        record["variants"].append(
+            {**{k: v for k, v in row.items() if k != "registry_number"}, "selected_by": sorted(pairs)}
+        )
+    for section, (_model, fields) in ROW_SECTIONS.items():
+        if section == "forms":
+            continue
+        record[section] = []
+        for index, (row_number, row, row_problems) in enumerate(sections.get(section, [])):
+            errors.extend(row_problems)
+            places[(section, index)] = (read[section][0], row_number)
+            item = {name: row[name] for name in fields}
+            if "act" in item:
+                item["act"] = act(row["act"], read[section][0].location(row_number, "act"))
+            record[section].append(item)
+    name = edition.get("short_name") or edition.get("full_name") or ""
+    return ParsedService(
+        values["registry_number"],
+        name,
+        location,
+        None if errors else record,
+        locate,
+        errors=errors,
+        has_forms=False,
+    )
+
+
+__all__ = ["convert", "xlsx_source"]

@@ -1,0 +1,475 @@
+"""Reading an exchange XML file into records, safely and as a stream.
+
+The file is read with ``iterparse`` (no DTD, no entities, no network, no huge trees) one
+element at a time: each legal act, body and service is validated against the XSD on its own
+(errors keep their line and XPath), turned into a record and dropped from the tree, so memory
+stays flat for any number of services. What remains at the end (the root and its empty
+lists) is validated too."""
+
+import base64
+import datetime
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from registry.exchange.applying import ImportSource, ParsedService
+from registry.exchange.records import ActKey, money
+from registry.exchange.report import ImportProblem, ImportReport, Location
+from registry.exchange.safety import (
+    PROLOG_BYTES,
+    UnsafeFile,
+    check_xml_prolog,
+    check_xml_size,
+    xml_parser_options,
+)
+from registry.exchange.xml_export import NAMESPACE, registry_schema
+
+_PREFIX = re.compile(r"\{[^}]*\}|\b[A-Za-z_][\w.-]*:(?=[A-Za-z_])")
+
+
+def q(tag: str) -> str:
+    return f"{{{NAMESPACE}}}{tag}"
+
+
+def local(tag: Any) -> str:
+    return tag.split("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _bool(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    return value in ("true", "1")
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value[:10]) if value else None
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return money(Decimal(value)) if value not in (None, "") else None
+
+
+def _text(elem: etree._Element | None, tag: str) -> str:
+    if elem is None:
+        return ""
+    child = elem.find(q(tag))
+    return (child.text or "") if child is not None else ""
+
+
+def _relative_path(elem: etree._Element, stop: etree._Element) -> str:
+    parts = []
+    while elem is not None and elem is not stop:
+        parent = elem.getparent()
+        name = local(elem.tag)
+        same = [sibling for sibling in parent if sibling.tag == elem.tag] if parent is not None else [elem]
+        parts.append(f"{name}[{same.index(elem) + 1}]" if len(same) > 1 else name)
+        elem = parent
+    return "/".join(reversed(parts))
+
+
+class _ServiceReader:
+    """Turns one validated ``service`` element into a record and a locator for its fields."""
+
+    def __init__(self, elem: etree._Element, base: str, acts: dict[str, ActKey], bodies: dict[str, dict]):
+        self.elem = elem
+        self.base = base
+        self.acts = acts
+        self.bodies = bodies
+        self.places: dict[tuple[str, int | None], etree._Element] = {}
+
+    def location(self, elem: etree._Element, field: str | None = None) -> Location:
+        path = self.base
+        if elem is not self.elem:
+            path = f"{path}/{_relative_path(elem, self.elem)}"
+        if field:
+            name = re.sub(r"_(\w)", lambda m: m.group(1).upper(), field)
+            if name in elem.attrib:
+                path = f"{path}/@{name}"
+            elif elem.find(q(name)) is not None:
+                path = f"{path}/{name}"
+        return Location(xpath=path, line=elem.sourceline)
+
+    def locate(self, section: str, index: int | None, field: str | None) -> Location:
+        elem = self.places.get((section, index))
+        if elem is None:
+            elem = self.places.get((section, None), self.elem)
+        return self.location(elem, field)
+
+    def act(self, elem: etree._Element, name: str = "act") -> ActKey | None:
+        ref = elem.get(name)
+        if not ref:
+            return None
+        if ref not in self.acts:
+            raise KeyError(ref)
+        return self.acts[ref]
+
+    def citation(self, elem: etree._Element) -> dict[str, Any]:
+        return {
+            "act": self.act(elem),
+            "article": elem.get("article", ""),
+            "part": elem.get("part", ""),
+            "point": elem.get("point", ""),
+            "subpoint": elem.get("subpoint", ""),
+        }
+
+    def deadline(self, elem: etree._Element | None) -> dict[str, Any]:
+        return {
+            "deadline_value": _int(elem.get("value")) if elem is not None else None,
+            "deadline_unit": elem.get("unit", "") if elem is not None else "",
+            "deadline_day_type": elem.get("dayType", "") if elem is not None else "",
+            "deadline_start_event": _text(elem, "startEvent"),
+        }
+
+    def rows(self, edition: etree._Element, section: str, path: str) -> list[etree._Element]:
+        found = edition.findall(path, namespaces={"r": NAMESPACE})
+        for index, elem in enumerate(found):
+            self.places[(section, index)] = elem
+        return found
+
+    def record(self) -> dict[str, Any]:
+        service = self.elem
+        edition = service.find(q("edition"))
+        self.places[("service", None)] = service
+        self.places[("edition", None)] = edition
+        body = self.bodies.get(service.get("body"))
+        if body is None:
+            raise KeyError(service.get("body"))
+        grounds = edition.find(q("grounds"))
+        payment = edition.find(q("payment"))
+        queue = edition.find(q("queue"))
+        registration = edition.find(q("registration"))
+        premises = edition.find(q("premises"))
+        availability = edition.find(q("availability"))
+        applicants = edition.find(q("applicants"))
+        values: dict[str, Any] = {
+            "number": _int(edition.get("number")),
+            "status": edition.get("status"),
+            "effective_date": _date(edition.get("effectiveDate")),
+            "amending_act": self.act(edition, "amendingAct"),
+            "change_note": _text(edition, "changeNote"),
+            "full_name": _text(edition, "fullName"),
+            "short_name": _text(edition, "shortName"),
+            **self.deadline(edition.find(q("deadline"))),
+            "unusual_deadline_confirmed": _bool(edition.get("unusualDeadlineConfirmed")),
+            "no_accept_refusal_grounds": _bool(grounds.get("noAcceptRefusal")),
+            "no_suspension_grounds": _bool(grounds.get("noSuspension")),
+            "no_refusal_grounds": _bool(grounds.get("noRefusal")),
+            "no_correction_refusal_grounds": _bool(grounds.get("noCorrectionRefusal")),
+            "no_duplicate_refusal_grounds": _bool(grounds.get("noDuplicateRefusal")),
+            "no_without_consideration_grounds": _bool(grounds.get("noWithoutConsideration")),
+            "is_free": _bool(payment.get("free")),
+            "queue_wait_minutes_submission": _int(queue.get("submissionMinutes")),
+            "queue_wait_minutes_receipt": _int(queue.get("receiptMinutes")),
+            "registration_term": registration.get("term") if registration is not None else "",
+            "registration_term_value": _int(registration.get("value")) if registration is not None else None,
+            "premises_requirements": _text(premises, "requirements"),
+            "accessibility_requirements": _text(premises, "accessibility"),
+            "access_ramp": _bool(premises.get("ramp")),
+            "access_parking": _bool(premises.get("parking")),
+            "access_braille": _bool(premises.get("braille")),
+            "access_sign_language": _bool(premises.get("signLanguage")),
+            "access_guide_dog": _bool(premises.get("guideDog")),
+            "access_assistance": _bool(premises.get("assistance")),
+            "access_audio_visual": _bool(premises.get("audioVisual")),
+            "available_in_mfc": _bool(availability.get("mfc")),
+            "available_electronically": _bool(availability.get("electronically")),
+            "extraterritorial": _bool(availability.get("extraterritorial")),
+            "other_requirements": _text(availability, "otherRequirements"),
+            "applicants_description": _text(applicants, "description"),
+            "progress_tracking": _text(edition, "progressTracking"),
+            "correction_procedure": _text(edition, "correctionProcedure"),
+            "duplicate_procedure": _text(edition, "duplicateProcedure"),
+            "without_consideration_procedure": _text(edition, "withoutConsiderationProcedure"),
+            "payment_methods": sorted(m.get("code") for m in payment.findall(q("method"))),
+            "applicant_categories": sorted(
+                c.get("code") for c in (applicants.findall(q("category")) if applicants is not None else [])
+            ),
+            "submission_channels": sorted(
+                c.get("code") for c in edition.findall("r:submissionChannels/r:channel", {"r": NAMESPACE})
+            ),
+            "result_delivery_channels": sorted(
+                c.get("code") for c in edition.findall("r:resultDeliveryChannels/r:channel", {"r": NAMESPACE})
+            ),
+        }
+        record: dict[str, Any] = {
+            "registry_number": service.get("registryNumber"),
+            "level": service.get("level"),
+            "under_single_standard": _bool(service.get("underSingleStandard")),
+            "categories": sorted(c.get("code") for c in service.findall(q("category"))),
+            "body": body,
+            "edition": values,
+            "attributes": [
+                {
+                    "code": a.get("code"),
+                    "question": _text(a, "question"),
+                    "values": [
+                        {"code": v.get("code"), "label": _text(v, "label")} for v in a.findall(q("value"))
+                    ],
+                }
+                for a in self.rows(edition, "attributes", "r:applicantAttributes/r:attribute")
+            ],
+            "variants": [
+                {
+                    "code": v.get("code"),
+                    "name": _text(v, "name"),
+                    "description": _text(v, "description"),
+                    **self.deadline(v.find(q("deadline"))),
+                    "selected_by": sorted(
+                        (s.get("attribute"), s.get("value")) for s in v.findall(q("selectedBy"))
+                    ),
+                }
+                for v in self.rows(edition, "variants", "r:variants/r:variant")
+            ],
+            "results": [
+                {
+                    "kind": r.get("kind"),
+                    "name": _text(r, "name"),
+                    "document_form": _text(r, "documentForm"),
+                    "variant": r.get("variant", ""),
+                }
+                for r in self.rows(edition, "results", "r:results/r:result")
+            ],
+            "legal_bases": [
+                {**self.citation(r), "note": _text(r, "note"), "variant": r.get("variant", "")}
+                for r in self.rows(edition, "legal_bases", "r:legalBases/r:legalBasis")
+            ],
+            "documents": [
+                {
+                    "source": d.get("source"),
+                    "name": _text(d, "name"),
+                    "presentation": d.get("presentation"),
+                    "copies": _int(d.get("copies")),
+                    "holder_body": _text(d, "holderBody"),
+                    "note": _text(d, "note"),
+                    "variant": d.get("variant", ""),
+                }
+                for d in self.rows(edition, "documents", "r:documents/r:document")
+            ],
+            "grounds": [
+                {
+                    "kind": g.get("kind"),
+                    "text": _text(g, "text"),
+                    **self.citation(g),
+                    "variant": g.get("variant", ""),
+                }
+                for g in self.rows(edition, "grounds", "r:grounds/r:ground")
+            ],
+            "fees": [
+                {
+                    "name": _text(f, "name"),
+                    "amount": _decimal(f.get("amount")),
+                    "applicant_category": f.get("applicantCategory", ""),
+                    "exemptions": _text(f, "exemptions"),
+                    "valid_from": _date(f.get("validFrom")),
+                    "valid_to": _date(f.get("validTo")),
+                    **self.citation(f),
+                    "variant": f.get("variant", ""),
+                }
+                for f in self.rows(edition, "fees", "r:payment/r:fee")
+            ],
+            "indicators": [
+                {
+                    "kind": i.get("kind"),
+                    "name": _text(i, "name"),
+                    "comparison": i.get("comparison"),
+                    "target_value": _decimal(i.get("targetValue")),
+                    "unit": i.get("unit", ""),
+                    "variant": i.get("variant", ""),
+                }
+                for i in self.rows(edition, "indicators", "r:indicators/r:indicator")
+            ],
+            "forms": [
+                {
+                    "kind": f.get("kind"),
+                    "title": _text(f, "title"),
+                    "file_name": f.get("fileName"),
+                    "sha256": f.get("sha256"),
+                    "variant": f.get("variant", ""),
+                    "content": base64.b64decode(_text(f, "content"))
+                    if f.find(q("content")) is not None
+                    else None,
+                }
+                for f in self.rows(edition, "forms", "r:forms/r:form")
+            ],
+        }
+        return record
+
+
+def _error_path(elem: etree._Element, path: str | None, base: str) -> str:
+    """libxml2 names the element "/*/*[3]/*[5]" (relative to the element validated); find it
+    and name it the way the report does: /registry/services/service[2]/edition/deadline."""
+    steps = (path or "").split("/")[2:]
+    if not steps:
+        return base
+    try:
+        found = elem.xpath("./" + "/".join(steps))
+    except etree.XPathError:
+        found = []
+    if not found or not isinstance(found[0], etree._Element):
+        return base
+    return f"{base}/{_relative_path(found[0], elem)}" if found[0] is not elem else base
+
+
+def _schema_problems(elem: etree._Element, base: str) -> list[ImportProblem]:
+    schema = registry_schema()
+    if schema.validate(elem):
+        return []
+    problems = []
+    for entry in schema.error_log:
+        path = _error_path(elem, entry.path, base)
+        message = _("Не соответствует схеме XSD: %(detail)s") % {"detail": _PREFIX.sub("", entry.message)}
+        problems.append(
+            ImportProblem(message, Location(xpath=path or base, line=entry.line or elem.sourceline))
+        )
+    return problems
+
+
+def _act_values(elem: etree._Element) -> dict[str, Any]:
+    return {
+        "kind": elem.get("kind"),
+        "number": elem.get("number", ""),
+        "date": _date(elem.get("date")),
+        "title": _text(elem, "title"),
+        "short_title": _text(elem, "shortTitle"),
+        "issuing_body": _text(elem, "issuingBody"),
+        "in_force_from": _date(elem.get("inForceFrom")),
+        "in_force_until": _date(elem.get("inForceUntil")),
+        "status": elem.get("status"),
+        "source_url": _text(elem, "sourceUrl"),
+    }
+
+
+def _body_values(elem: etree._Element) -> dict[str, Any]:
+    return {
+        "full_name": _text(elem, "fullName"),
+        "short_name": _text(elem, "shortName"),
+        "level": elem.get("level"),
+        "region": elem.get("region", ""),
+        "oktmo": elem.get("oktmo", ""),
+        "ogrn": elem.get("ogrn", ""),
+        "inn": elem.get("inn", ""),
+        "address": _text(elem, "address"),
+        "phone": _text(elem, "phone"),
+        "email": _text(elem, "email"),
+        "website": _text(elem, "website"),
+        "working_hours": _text(elem, "workingHours"),
+    }
+
+
+def xml_source(path: Path, report: ImportReport) -> ImportSource:
+    """The services of an exchange XML file; refused files and syntax errors go to the report."""
+    acts: dict[ActKey, dict[str, Any]] = {}
+    try:
+        check_xml_size(path.stat().st_size)
+        with path.open("rb") as handle:
+            check_xml_prolog(handle.read(PROLOG_BYTES))
+    except UnsafeFile as refused:
+        report.add_file_error(str(refused))
+        return ImportSource(acts=acts, services=[])
+    return ImportSource(acts=acts, services=_services(path, report, acts))
+
+
+def _services(
+    path: Path, report: ImportReport, acts: dict[ActKey, dict[str, Any]]
+) -> Iterator[ParsedService]:
+    act_ids: dict[str, ActKey] = {}
+    bodies: dict[str, dict[str, Any]] = {}
+    counters = {"legalAct": 0, "body": 0, "service": 0}
+    root = None
+    context = etree.iterparse(str(path), events=("start", "end"), **xml_parser_options())
+    try:
+        for event, elem in context:
+            if event == "start":
+                if root is None:
+                    root = elem
+                    docinfo = elem.getroottree().docinfo
+                    if docinfo.doctype or docinfo.internalDTD is not None:
+                        raise UnsafeFile(
+                            _("Файл содержит объявление типа документа (DOCTYPE) и не принимается.")
+                        )
+                    if elem.tag != q("registry"):
+                        raise UnsafeFile(
+                            _(
+                                "Это не файл обмена реестра: корневой элемент «%(tag)s», ожидается "
+                                "«registry» в пространстве имён %(ns)s."
+                            )
+                            % {"tag": local(elem.tag) or elem.tag, "ns": NAMESPACE}
+                        )
+                continue
+            parent = elem.getparent()
+            if parent is None or not isinstance(elem.tag, str):
+                continue
+            name, container = local(elem.tag), local(parent.tag)
+            if (name, container) == ("legalAct", "legalActs"):
+                counters[name] += 1
+                base = f"/registry/legalActs/legalAct[{counters[name]}]"
+                problems = _schema_problems(elem, base)
+                for problem in problems:
+                    report.add_file_error(problem.message, problem.location)
+                if not problems:
+                    values = _act_values(elem)
+                    key = (values["kind"], values["number"], values["date"].isoformat())
+                    act_ids[elem.get("id")] = key
+                    acts[key] = values
+            elif (name, container) == ("body", "bodies"):
+                counters[name] += 1
+                base = f"/registry/bodies/body[{counters[name]}]"
+                problems = _schema_problems(elem, base)
+                for problem in problems:
+                    report.add_file_error(problem.message, problem.location)
+                if not problems:
+                    bodies[elem.get("id")] = _body_values(elem)
+            elif (name, container) == ("service", "services"):
+                counters[name] += 1
+                yield _parse_service(elem, counters[name], act_ids, bodies)
+            else:
+                continue
+            elem.clear()
+            parent.remove(elem)
+    except UnsafeFile as refused:
+        report.add_file_error(str(refused))
+        return
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or None
+        report.add_file_error(
+            _("Файл не читается как XML (повреждён, обрезан или не в кодировке UTF-8): %(detail)s")
+            % {"detail": error.msg},
+            Location(line=line),
+        )
+        return
+    if root is not None:
+        for problem in _schema_problems(root, "/registry"):
+            report.add_file_error(problem.message, problem.location)
+
+
+def _parse_service(
+    elem: etree._Element, index: int, act_ids: dict[str, ActKey], bodies: dict[str, dict[str, Any]]
+) -> ParsedService:
+    base = f"/registry/services/service[{index}]"
+    number = elem.get("registryNumber", "")
+    edition = elem.find(q("edition"))
+    name = _text(edition, "shortName") or _text(edition, "fullName")
+    location = Location(xpath=base, line=elem.sourceline)
+    reader = _ServiceReader(elem, base, act_ids, bodies)
+    problems = _schema_problems(elem, base)
+    if problems:
+        return ParsedService(number, name, location, None, reader.locate, errors=problems)
+    try:
+        record = reader.record()
+    except KeyError as missing:
+        problem = ImportProblem(
+            _("Ссылка «%(ref)s» не найдена среди актов и органов, перечисленных в начале файла.")
+            % {"ref": missing.args[0]},
+            location,
+        )
+        return ParsedService(number, name, location, None, reader.locate, errors=[problem])
+    return ParsedService(number, name, location, record, reader.locate)

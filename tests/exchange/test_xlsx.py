@@ -1,0 +1,185 @@
+"""The Excel workbook: layout, typed cells, formula escaping, the blank template, import with
+sheet/row/column locations, and refused hostile workbooks."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from registry.exchange.selectors import ExportRequest, export_selection
+from registry.exchange.service import import_file
+from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
+from registry.models import Document, Edition, EditionStatus, Service
+from registry.services import edition_rows_update, edition_update
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_TEXTS = [
+    '=HYPERLINK("http://evil","x")',
+    "+7 (495) 000-00-00",
+    "-1+2",
+    "@SUM(A1)",
+    "\tтаб",
+    "\rвозврат",
+]
+
+
+def export_workbook(path: Path, **request) -> Path:
+    write_registry_xlsx(export_selection(ExportRequest(**request)), str(path))
+    return path
+
+
+def snapshot() -> tuple[int, int]:
+    return Service.objects.count(), Edition.objects.count()
+
+
+def test_workbook_has_a_sheet_per_list_typed_cells_frozen_headers_and_notes(demo, tmp_path):
+    workbook = openpyxl.load_workbook(export_workbook(tmp_path / "r.xlsx"))
+    assert workbook.sheetnames[:3] == ["Услуги", "Признаки заявителя", "Варианты"]
+    assert {"Документы", "Основания", "Плата", "Правовые основания", "Показатели", "Органы", "Акты"} <= set(
+        workbook.sheetnames
+    )
+    services = workbook["Услуги"]
+    headers = [cell.value for cell in services[1]]
+    assert services.freeze_panes == "A2"
+    assert services["A1"].comment is not None
+    deadline = headers.index("Срок: число") + 1
+    assert "п. 4" in services.cell(row=1, column=deadline).comment.text
+    number = services["A2"]
+    assert number.data_type == "s" and len(number.value) in (11, 19)
+    effective = services.cell(row=2, column=headers.index("Дата вступления в силу") + 1)
+    assert effective.is_date and effective.number_format == "DD.MM.YYYY"
+    fees = workbook["Плата"]
+    amount_column = [cell.value for cell in fees[1]].index("Размер, руб.") + 1
+    assert isinstance(fees.cell(row=2, column=amount_column).value, (int, float))
+    assert services.column_dimensions["A"].width >= 20
+
+
+def test_text_that_a_spreadsheet_would_evaluate_is_written_as_literal_text(demo, tmp_path):
+    service = Service.objects.filter(editions__status=EditionStatus.DRAFT).first()
+    draft = service.editions.get(status=EditionStatus.DRAFT)
+    draft = edition_update(
+        edition=draft,
+        actor=None,
+        changes={"full_name": HOSTILE_TEXTS[0]},
+        expected_version=draft.lock_version,
+    )
+    edition_rows_update(
+        edition=draft,
+        actor=None,
+        expected_version=draft.lock_version,
+        add=[(Document, {"source": "applicant", "name": text}) for text in HOSTILE_TEXTS[1:]],
+    )
+    path = export_workbook(
+        tmp_path / "drafts.xlsx", content="drafts", registry_number=service.registry_number
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = "".join(
+            archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")
+        )
+        styles = archive.read("xl/styles.xml").decode()
+    assert "<f>" not in parts and "<f " not in parts
+    assert 'quotePrefix="1"' in styles
+    workbook = openpyxl.load_workbook(path)
+    values = {cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row}
+    assert set(HOSTILE_TEXTS) <= values
+    cell = next(c for row in workbook["Документы"].iter_rows() for c in row if c.value == "@SUM(A1)")
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_the_blank_template_has_the_headers_and_no_data(tmp_path):
+    buffer = io.BytesIO()
+    write_template_xlsx(buffer)
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook["Услуги"].max_row == 1 and workbook["Услуги"]["A1"].value == "Реестровый номер"
+    assert "Как заполнять" in workbook.sheetnames
+
+
+def test_reimporting_an_exported_workbook_changes_nothing(demo, tmp_path):
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    before = snapshot()
+    report = import_file(path, actor=None, dry_run=False, publish=True)
+    assert report.ok, report.lines()
+    assert report.counts()["unchanged"] == len(report.services) > 0
+    assert snapshot() == before
+
+
+def test_a_bad_cell_in_the_middle_fails_the_whole_file_with_sheet_row_and_column(demo, tmp_path):
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    workbook = openpyxl.load_workbook(path)
+    documents = workbook["Документы"]
+    headers = [cell.value for cell in documents[1]]
+    copies = headers.index("Количество, экз.") + 1
+    middle = documents.max_row // 2
+    documents.cell(row=middle, column=copies).value = "три"
+    services = workbook["Услуги"]
+    services.cell(
+        row=3, column=[c.value for c in services[1]].index("Краткое наименование услуги") + 1
+    ).value = "Изменено"
+    workbook.save(path)
+    before = snapshot()
+    report = import_file(path, actor=None, dry_run=False)
+    assert not report.ok and not report.applied and snapshot() == before
+    (problem,) = report.errors()
+    letter = openpyxl.utils.get_column_letter(copies)
+    assert (problem.location.sheet, problem.location.row, problem.location.column) == (
+        "Документы",
+        middle,
+        letter,
+    )
+    assert "целое число" in problem.message
+
+
+def test_a_model_error_in_a_row_names_its_cell(demo, tmp_path):
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Документы"]
+    headers = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=headers.index("Подлинник или копия") + 1).value = "photocopy"
+    workbook.save(path)
+    report = import_file(path, actor=None, dry_run=True)
+    (problem,) = report.errors()
+    assert (problem.location.sheet, problem.location.row) == ("Документы", 3)
+    assert problem.location.column == openpyxl.utils.get_column_letter(
+        headers.index("Подлинник или копия") + 1
+    )
+
+
+def zip_with(members: dict[str, bytes], path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+BASE_PARTS = {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        ({**BASE_PARTS, "xl/worksheets/sheet1.xml": b"\0" * (8 * 1024 * 1024)}, "zip-бомбу"),
+        (
+            {
+                **BASE_PARTS,
+                "xl/sharedStrings.xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>',
+            },
+            "DOCTYPE",
+        ),
+        ({"word/document.xml": b"<document/>"}, "нет книги"),
+    ],
+    ids=["zip-bomb", "doctype-in-part", "not-a-workbook"],
+)
+def test_hostile_workbooks_are_refused_before_openpyxl_opens_them(tmp_path, members, message):
+    path = zip_with(members, tmp_path / "evil.xlsx")
+    report = import_file(path, actor=None, dry_run=False)
+    assert not report.ok and message in report.file_errors[0].message
+
+
+def test_a_file_named_xlsx_that_is_not_a_zip_is_refused(tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_bytes(b"PK-not-really-a-zip" + b"x" * 100)
+    report = import_file(path, actor=None, dry_run=False)
+    assert "не является книгой Excel" in report.file_errors[0].message
