@@ -4,6 +4,7 @@ dry-run preview and a confirmation. Thin: the work is in registry.exchange."""
 import io
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -35,6 +36,7 @@ from registry.permissions import body_ids_with_role, is_administrator
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "exchange_uploads"
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "registry-exchange-uploads"
+UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
 
 
 @require_GET
@@ -121,8 +123,19 @@ def _may_upload(user) -> bool:
     return is_administrator(user) or bool(body_ids_with_role(user, Role.OFFICIAL))
 
 
+def _discard_abandoned_uploads(now: float) -> None:
+    """Previews never confirmed leave their file behind; a day later nobody will confirm them."""
+    for stale in UPLOAD_DIR.glob("*.upload"):
+        try:
+            if now - stale.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
+                stale.unlink()
+        except FileNotFoundError:
+            continue
+
+
 def _store(upload) -> Path:
     UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _discard_abandoned_uploads(time.time())
     handle = tempfile.NamedTemporaryFile(dir=UPLOAD_DIR, delete=False, suffix=".upload")
     with handle:
         for chunk in upload.chunks():
