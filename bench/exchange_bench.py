@@ -40,18 +40,14 @@ def _setup_django() -> None:
 
 
 def _records():
-    from registry.exchange.records import edition_record
-    from registry.exchange.selectors import EXPORT_EDITIONS, ExportRequest, export_selection
+    from registry.exchange.selectors import ExportRequest, export_records, export_selection
 
     selection = export_selection(ExportRequest())
     records = []
-    for service in selection.services.iterator(chunk_size=500):
-        editions = getattr(service, EXPORT_EDITIONS)
-        if editions:
-            record = edition_record(service, editions[0])
-            record["body_pk"] = service.provider_id
-            record["body_id"] = f"body-{service.provider_id}"
-            records.append(record)
+    for service, record in export_records(selection, chunk_size=500):
+        record["body_pk"] = service.provider_id
+        record["body_id"] = f"body-{service.provider_id}"
+        records.append(record)
     return selection, records
 
 

@@ -1,21 +1,22 @@
-"""What an export reads: the services in scope, with every row prefetched per chunk, and the
+"""What an export reads: the services in scope, with every row read per chunk, and the
 legal acts and bodies they cite (read before the services, so a file names them first)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.exchange.changes import ChangesSince, changes_since, last_sequence
-from registry.exchange.records import export_editions_prefetch
+from registry.exchange.records import chunk_records
 from registry.models import Edition, EditionStatus, Fee, Ground, LegalBasis, ProviderBody, Service
 from regulations.models import LegalAct
 
 SCOPE_FULL, SCOPE_FILTERED, SCOPE_SERVICE, SCOPE_CHANGES = "full", "filtered", "service", "changes"
 CONTENT_PUBLISHED, CONTENT_DRAFTS = "published", "drafts"
-EXPORT_EDITIONS = "export_editions"
 # The catalogue's query-string filters that narrow an export (registry.catalogue.filters).
 FILTER_NAMES = (
     "q",
@@ -55,11 +56,15 @@ class ExportRequest:
 
 @dataclass
 class ExportSelection:
-    """An export's data, resolved once: the header values and the querysets to stream."""
+    """An export's data, resolved once: the header values and the querysets to stream.
+
+    ``services`` are the services in scope (provider selected), ``editions`` the editions an
+    export may carry: each service's newest one among them goes into the file."""
 
     request: ExportRequest
     sequence: int
     services: QuerySet[Service]
+    editions: QuerySet[Edition]
     acts: QuerySet[LegalAct]
     bodies: QuerySet[ProviderBody]
     withdrawn: QuerySet[Service]
@@ -143,13 +148,13 @@ def export_selection(request: ExportRequest) -> ExportSelection:
     streamed = (
         Service.objects.filter(pk__in=services.values("pk"))
         .select_related("provider__region")
-        .prefetch_related("categories", export_editions_prefetch(_editions(request.content), EXPORT_EDITIONS))
         .order_by("registry_number")
     )
     return ExportSelection(
         request=request,
         sequence=sequence,
         services=streamed,
+        editions=_editions(request.content),
         acts=acts,
         bodies=bodies,
         withdrawn=withdrawn,
@@ -157,4 +162,14 @@ def export_selection(request: ExportRequest) -> ExportSelection:
     )
 
 
-__all__ = ["ExportRequest", "ExportRequestError", "ExportSelection", "export_selection"]
+def export_records(
+    selection: ExportSelection, *, chunk_size: int, with_content: bool = False
+) -> Iterator[tuple[Service, dict[str, Any]]]:
+    """Every service in the selection with its record, in registry-number order, read chunk by
+    chunk (``records.chunk_records``): memory holds one chunk, the queries grow with the chunks."""
+    services = selection.services.iterator(chunk_size=chunk_size)
+    while chunk := list(islice(services, chunk_size)):
+        yield from chunk_records(chunk, selection.editions, with_content=with_content)
+
+
+__all__ = ["ExportRequest", "ExportRequestError", "ExportSelection", "export_records", "export_selection"]

@@ -20,8 +20,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from registry.exchange.records import ActKey, act_key, edition_record
-from registry.exchange.selectors import EXPORT_EDITIONS, ExportSelection
+from registry.exchange.records import ActKey, act_key
+from registry.exchange.selectors import ExportSelection, export_records
 from registry.exchange.xlsx_layout import BOOL, CODES, DATE, READ_ONLY_SHEETS, Sheet, workbook_sheets
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -170,11 +170,7 @@ def write_registry_xlsx(
                 "region": body.region.code if body.region_id else "",
             }
         )
-    for service in selection.services.iterator(chunk_size=chunk_size):
-        editions = getattr(service, EXPORT_EDITIONS)
-        if not editions:
-            continue
-        record = edition_record(service, editions[0])
+    for service, record in export_records(selection, chunk_size=chunk_size):
         record["body_id"] = f"body-{service.provider_id}"
         _service_rows(record, writers, act_ids)
     workbook.save(output)

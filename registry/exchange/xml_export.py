@@ -1,6 +1,6 @@
 """The XML export, written as a stream with lxml's incremental writer (``etree.xmlfile``).
 
-Services are read in chunks (``iterator(chunk_size=…)``, rows prefetched per chunk) and each
+Services are read in chunks (``selectors.export_records``: one query per table per chunk) and each
 is written and forgotten, so memory stays flat however large the registry; the query count
 grows with the number of chunks, never with the rows."""
 
@@ -15,8 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from registry.exchange.records import ActKey, act_key, edition_record
-from registry.exchange.selectors import EXPORT_EDITIONS, ExportSelection
+from registry.exchange.records import ActKey, act_key
+from registry.exchange.selectors import ExportSelection, export_records
 
 NAMESPACE = "urn:registry:service-standards:1.0"
 FORMAT_VERSION = "1.0"
@@ -352,11 +352,7 @@ def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZ
             xf.flush()
             yield sink.take()
             with xf.element(q("services")):
-                for service in selection.services.iterator(chunk_size=chunk_size):
-                    editions = getattr(service, EXPORT_EDITIONS)
-                    if not editions:
-                        continue
-                    record = edition_record(service, editions[0], with_content=True)
+                for service, record in export_records(selection, chunk_size=chunk_size, with_content=True):
                     record["body_pk"] = service.provider_id
                     writer.service(record)
                     if sink.size >= FLUSH_BYTES:
