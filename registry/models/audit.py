@@ -3,9 +3,11 @@ the workflow services in the same transaction as the change itself."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from registry.models.append_only import AppendOnly
 
 
 class AuditEventKind(models.TextChoices):
@@ -21,30 +23,10 @@ class AuditEventKind(models.TextChoices):
     RESTORED = "restored", _("Услуга восстановлена в реестре")
 
 
-def audit_append_only_error() -> IntegrityError:
-    return IntegrityError(_("Журнал изменений не редактируется и не удаляется: записи только добавляются."))
-
-
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs) -> int:
-        raise audit_append_only_error()
-
-    update.alters_data = True
-
-    def delete(self):
-        raise audit_append_only_error()
-
-    delete.alters_data = True
-    delete.queryset_only = True
-
-    def bulk_update(self, objs, fields, batch_size=None) -> int:
-        raise audit_append_only_error()
-
-    bulk_update.alters_data = True
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """Who did what to which service or edition, and when."""
+
+    append_only_message = _("Журнал изменений не редактируется и не удаляется: записи только добавляются.")
 
     service = models.ForeignKey(
         "registry.Service", verbose_name=_("услуга"), on_delete=models.PROTECT, related_name="audit_events"
@@ -78,13 +60,10 @@ class AuditEvent(models.Model):
     comment = models.TextField(_("комментарий"), blank=True)
     created_at = models.DateTimeField(_("время"), default=timezone.now, editable=False)
 
-    objects = AuditEventQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnly.Meta):
         verbose_name = _("событие журнала изменений")
         verbose_name_plural = _("журнал изменений")
         ordering = ["-created_at", "-id"]
-        base_manager_name = "objects"
         indexes = [models.Index(fields=["service", "-created_at"], name="audit_service_time")]
 
     def __str__(self) -> str:
@@ -92,11 +71,3 @@ class AuditEvent(models.Model):
             "time": timezone.localtime(self.created_at).strftime("%d.%m.%Y %H:%M"),
             "kind": self.get_kind_display(),
         }
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise audit_append_only_error()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise audit_append_only_error()

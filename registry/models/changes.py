@@ -4,9 +4,11 @@ One row per publication, supersession, withdrawal and restoration, written by th
 services in the same transaction as the change (``registry.exchange.changes``). The primary
 key is the sequence number: it only grows, and a receiver keeps the last one it has seen."""
 
-from django.db import IntegrityError, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from registry.models.append_only import AppendOnly
 
 
 class ChangeKind(models.TextChoices):
@@ -16,24 +18,9 @@ class ChangeKind(models.TextChoices):
     RESTORED = "restored", _("Услуга восстановлена в реестре")
 
 
-def change_log_append_only_error() -> IntegrityError:
-    return IntegrityError(_("Журнал последовательности изменений только пополняется."))
+class ChangeLog(AppendOnly):
+    append_only_message = _("Журнал последовательности изменений только пополняется.")
 
-
-class ChangeLogQuerySet(models.QuerySet):
-    def update(self, **kwargs) -> int:
-        raise change_log_append_only_error()
-
-    update.alters_data = True
-
-    def delete(self):
-        raise change_log_append_only_error()
-
-    delete.alters_data = True
-    delete.queryset_only = True
-
-
-class ChangeLog(models.Model):
     sequence = models.BigAutoField(_("порядковый номер изменения"), primary_key=True)
     kind = models.CharField(_("вид изменения"), max_length=16, choices=ChangeKind.choices)
     service = models.ForeignKey(
@@ -49,9 +36,7 @@ class ChangeLog(models.Model):
     )
     recorded_at = models.DateTimeField(_("записано"), default=timezone.now)
 
-    objects = ChangeLogQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnly.Meta):
         verbose_name = _("изменение реестра")
         verbose_name_plural = _("последовательность изменений реестра")
         ordering = ["sequence"]
@@ -59,11 +44,3 @@ class ChangeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sequence}: {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise change_log_append_only_error()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise change_log_append_only_error()
