@@ -148,6 +148,33 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# Caches. "default": this process's memory (filter choices and other small values).
+# "catalogue": the public pages, keyed by the catalogue's version (registry/catalogue/caching.py).
+# CATALOGUE_CACHE=memory (default) keeps them per process; =database shares them between the
+# processes of a deployment in the table made by `manage.py createcachetable`; =off disables it.
+CATALOGUE_CACHE = os.environ.get("CATALOGUE_CACHE", "memory")
+_CATALOGUE_CACHE_BACKENDS = {
+    "memory": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "catalogue-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CATALOGUE_CACHE_ENTRIES", 5000))},
+    },
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "catalogue_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CATALOGUE_CACHE_ENTRIES", 50000))},
+    },
+    "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+if CATALOGUE_CACHE not in _CATALOGUE_CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CATALOGUE_CACHE must be one of {', '.join(_CATALOGUE_CACHE_BACKENDS)}, not {CATALOGUE_CACHE!r}."
+    )
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "registry-default"},
+    "catalogue": _CATALOGUE_CACHE_BACKENDS[CATALOGUE_CACHE],
+}
+
 # Uploaded forms (заявления, бланки) are small documents; refuse anything larger early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

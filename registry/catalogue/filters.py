@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from registry.catalogue import selectors
-from registry.catalogue.search import TextSearch, search_entries
+from registry.catalogue.search import TextSearch, query_words, russian_stem, search_entries
 from registry.models import CatalogueEntry, Edition, Level, Service
 
 SORT_RELEVANCE = "relevance"
@@ -64,12 +64,23 @@ class ServiceFilter(django_filters.FilterSet):
         label=_("Категория или жизненная ситуация"),
         empty_label=_("Все"),
     )
+    # One body, by its id: the links of the home page and of a service page («все услуги
+    # органа»). Carried as a hidden field and shown as a removable choice: a drop-down of every
+    # body (2 500 in a registry of 100 000 services) is unusable and grows the page with the
+    # registry. The form offers ``body`` instead: part of a body's name.
     provider = django_filters.ChoiceFilter(
-        widget=FastSelect,
+        widget=forms.HiddenInput,
         field_name="provider",
         lookup_expr="exact",
         label=_("Орган, предоставляющий услугу"),
-        empty_label=_("Все органы"),
+    )
+    body = django_filters.CharFilter(
+        field_name="provider",
+        lookup_expr="in",
+        method="filter_body",
+        label=_("Орган, предоставляющий услугу"),
+        help_text=_("Часть названия органа: «МВД», «администрация Ульяновска»."),
+        max_length=200,
     )
     level = django_filters.ChoiceFilter(
         widget=FastSelect,
@@ -172,6 +183,21 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_category(self, queryset: QuerySet[CatalogueEntry], name: str, value: str) -> QuerySet:
         links = Service.categories.through.objects.filter(category_id=self.choices.category_ids[value])
         return queryset.filter(service_id__in=links.values("service_id"))
+
+    def filter_body(self, queryset: QuerySet[CatalogueEntry], name: str, value: str) -> QuerySet:
+        """Bodies whose full or short name holds every word of ``value`` (case-folded, each word
+        cut to its stem, so «Ульяновска» finds «Ульяновск»), read from the cached choices."""
+        stems = [russian_stem(word) for word in query_words(value)]
+        if not stems:
+            return queryset
+        bodies = [pk for pk, text in self.choices.provider_texts if all(stem in text for stem in stems)]
+        return queryset.filter(provider_id__in=bodies)
+
+    @property
+    def chosen_provider(self) -> dict | None:
+        """The body chosen by id (a link «все услуги органа»), for the removable choice."""
+        chosen = self._cleaned().get("provider")
+        return next((p for p in self.choices.providers if str(p["pk"]) == chosen), None) if chosen else None
 
     def filter_region(self, queryset: QuerySet[CatalogueEntry], name: str, value: str) -> QuerySet:
         return queryset.filter(region_id=self.choices.region_ids[value])

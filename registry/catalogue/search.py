@@ -33,6 +33,7 @@ from django.db.models import Case, Expression, F, FloatField, Func, Q, QuerySet,
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
+from registry.catalogue import caching
 from registry.models import (
     CatalogueEntry,
     Category,
@@ -159,9 +160,6 @@ def _search_fallback(entries: QuerySet[CatalogueEntry], text: str) -> TextSearch
 # Maintaining the search table.
 
 REFRESH_BATCH = 2000
-# Bumped by every refresh in this process: part of the filter choices' cache key, so this process
-# sees its own changes at once (other processes through the change log, or the cache timeout).
-refresh_generation = 0
 DAYS_PER_MONTH = 31
 EDITION_FIELDS = (
     "pk",
@@ -252,8 +250,8 @@ def catalogue_entries_refresh(
     a migration pass its historical model."""
     from django.contrib.postgres.search import SearchVector
 
-    global refresh_generation
-    refresh_generation += 1
+    if entry_model is None:
+        caching.revision_bump(using=using)  # what the catalogue shows changes: retire cached pages
     entry_model = entry_model or CatalogueEntry
     editions = Edition.objects.using(using).filter(status=EditionStatus.PUBLISHED).order_by("pk")
     entries = entry_model.objects.using(using)

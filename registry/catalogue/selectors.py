@@ -7,26 +7,31 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from registry.catalogue import search
+from registry.catalogue import caching
+from registry.catalogue.search import casefold
 from registry.models import (
     FROZEN_STATUSES,
     ApplicantAttribute,
     ApplicantCategory,
+    AttributeValue,
     CatalogueEntry,
     Category,
-    ChangeLog,
+    Document,
     Edition,
     EditionStatus,
     Fee,
     Ground,
     LegalBasis,
     ProviderBody,
+    QualityIndicator,
     Region,
+    Result,
     Service,
+    StandardForm,
     Variant,
 )
 
@@ -99,6 +104,8 @@ class FilterChoices:
 
     categories: list[dict]
     providers: list[dict]
+    # (id, case-folded full and short name) of each body, for the «орган» text filter.
+    provider_texts: list[tuple[int, str]]
     regions: list[tuple[str, str]]
     applicant_categories: list[tuple[str, str]]
     category_ids: dict[str, int]
@@ -137,6 +144,7 @@ def _filter_choices(today: datetime.date) -> FilterChoices:
     return FilterChoices(
         categories=categories,
         providers=providers,
+        provider_texts=[(p["pk"], casefold(f"{p['full_name']} {p['short_name']}")) for p in providers],
         regions=[(code, f"{code} — {name}") for _pk, code, name in regions],
         applicant_categories=[(code, name) for _pk, code, name in applicants],
         category_ids={c["code"]: c["pk"] for c in categories},
@@ -145,29 +153,13 @@ def _filter_choices(today: datetime.date) -> FilterChoices:
     )
 
 
-def _choices_version(today: datetime.date) -> str:
-    """Changes whenever the catalogue may have changed: the last entry of the registry's change
-    sequence (number and time: tests roll sequences back on SQLite), the newest search row
-    (bulk loads and rebuilds write no change log), and the day (withdrawals take effect on a date)."""
-    newest = CatalogueEntry.objects.order_by("-pk").values("pk")[:1]
-    version = (
-        ChangeLog.objects.order_by("-sequence")
-        .annotate(newest=Subquery(newest))
-        .values("sequence", "recorded_at", "newest")
-        .first()
-    ) or {"sequence": 0, "recorded_at": None, "newest": newest.values_list("pk", flat=True).first()}
-    recorded_at = version["recorded_at"].timestamp() if version["recorded_at"] else 0
-    generation = search.refresh_generation
-    return f"{version['sequence']}:{recorded_at}:{version['newest']}:{generation}:{today.isoformat()}"
-
-
 def filter_choices(*, today: datetime.date | None = None) -> FilterChoices:
-    """The filter choices, cached (Django's default cache) under the catalogue's version, so a
-    search page runs one cheap query for them instead of counting services per classifier. Edits
-    of classifier names outside the workflow show within ``CHOICES_TIMEOUT`` seconds."""
+    """The filter choices, cached (Django's default cache) under the catalogue's version
+    (``caching.catalogue_version``, read once per request), so a search page costs no query for
+    them instead of counting services per classifier."""
     global _last_choices
+    key = f"{CHOICES_CACHE_PREFIX}:{caching.catalogue_version(today=today).key}"
     today = _today(today)
-    key = f"{CHOICES_CACHE_PREFIX}:{_choices_version(today)}"
     if _last_choices[0] == key and time.monotonic() < _last_choices[1]:
         return _last_choices[2]  # this process's copy: no unpickling of a long provider list
     choices = cache.get(key)
@@ -203,17 +195,41 @@ def public_service(registry_number: str) -> Service:
     return service
 
 
+# Rows of one edition in their order. The models' default ordering starts with ``edition``,
+# which orders by the edition's own ordering and joins editions and services into every prefetch.
+IN_EDITION_ORDER = ("order", "id")
+
+
 def edition_rows_prefetch() -> list:
+    def rows(name: str, model, *related: str) -> Prefetch:
+        queryset = model.objects.order_by(*IN_EDITION_ORDER)
+        return Prefetch(name, queryset=queryset.select_related(*related) if related else queryset)
+
     return [
-        "results",
-        Prefetch("legal_bases", queryset=LegalBasis.objects.select_related("act")),
-        "documents",
-        Prefetch("grounds", queryset=Ground.objects.select_related("act")),
-        Prefetch("fees", queryset=Fee.objects.select_related("act", "applicant_category")),
-        "indicators",
-        "forms",
-        Prefetch("variants", queryset=Variant.objects.prefetch_related("attribute_values")),
-        Prefetch("applicant_attributes", queryset=ApplicantAttribute.objects.prefetch_related("values")),
+        rows("results", Result),
+        rows("legal_bases", LegalBasis, "act"),
+        rows("documents", Document),
+        rows("grounds", Ground, "act"),
+        rows("fees", Fee, "act", "applicant_category"),
+        rows("indicators", QualityIndicator),
+        rows("forms", StandardForm),
+        Prefetch(
+            "variants",
+            queryset=Variant.objects.order_by(*IN_EDITION_ORDER).prefetch_related(
+                Prefetch(
+                    "attribute_values",
+                    queryset=AttributeValue.objects.order_by(
+                        "attribute__order", "attribute_id", *IN_EDITION_ORDER
+                    ),
+                )
+            ),
+        ),
+        Prefetch(
+            "applicant_attributes",
+            queryset=ApplicantAttribute.objects.order_by(*IN_EDITION_ORDER).prefetch_related(
+                Prefetch("values", queryset=AttributeValue.objects.order_by(*IN_EDITION_ORDER))
+            ),
+        ),
         "payment_methods",
         "applicant_categories",
         "submission_channels",

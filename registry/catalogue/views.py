@@ -3,10 +3,13 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from registry.catalogue import jsonld, selectors
+from registry.catalogue import caching, jsonld, selectors
+from registry.catalogue.caching import cached_public_page
 from registry.catalogue.filters import RESULT_LIMIT, SORT_NAME, ServiceFilter
 from registry.catalogue.presentation import cost_display, questionnaire, service_page
 from registry.comparison import compare_editions
@@ -16,6 +19,7 @@ PAGE_SIZE = 20
 ANSWER_PREFIX = "a-"
 
 
+@cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     choices = selectors.filter_choices()
     recent = list(selectors.recent_changes())
@@ -54,14 +58,24 @@ class CountedPaginator(Paginator):
         return self.known_count
 
 
+def _render_cards(edition_ids: list[int]) -> dict[int, str]:
+    """The result cards of these current editions (cached per edition by the caller)."""
+    cards = {}
+    for edition in selectors.editions_in_order(edition_ids):
+        edition.cost_text = cost_display(edition)
+        cards[edition.pk] = render_to_string("catalogue/_card.html", {"edition": edition})
+    return cards
+
+
+@cached_public_page
 def service_list(request: HttpRequest) -> HttpResponse:
     filterset = ServiceFilter(request.GET or None)
     edition_ids, found = filterset.page_editions(RESULT_LIMIT)
     paginator = CountedPaginator(edition_ids, PAGE_SIZE, count=min(found, RESULT_LIMIT))
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.editions_in_order(list(page.object_list))
-    for edition in page.object_list:
-        edition.cost_text = cost_display(edition)
+    edition_ids = list(page.object_list)
+    cards = caching.edition_fragments("card", edition_ids, _render_cards)
+    page.object_list = [mark_safe(cards[pk]) for pk in edition_ids if pk in cards]
     return render(
         request,
         "catalogue/service_list.html",
@@ -76,11 +90,14 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "sort_by_name": SORT_NAME,
             "query_string": _query_without(request, "page"),
             "query_without_sort": _query_without(request, "page", "sort"),
+            "query_without_provider": _query_without(request, "page", "provider"),
+            "chosen_provider": filterset.chosen_provider,
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
         },
     )
 
 
+@cached_public_page
 def service_detail(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     today = timezone.localdate()
@@ -118,6 +135,7 @@ def _edition_context(request: HttpRequest, service, edition) -> dict:
     }
 
 
+@cached_public_page
 def edition_list(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     editions = list(selectors.public_editions(service))
@@ -131,6 +149,7 @@ def edition_list(request: HttpRequest, registry_number: str) -> HttpResponse:
     )
 
 
+@cached_public_page
 def edition_detail(request: HttpRequest, registry_number: str, number: int) -> HttpResponse:
     service = selectors.public_service(registry_number)
     edition = selectors.public_edition(service, number)
@@ -144,6 +163,7 @@ def _edition_number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+@cached_public_page
 def edition_compare(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     editions = list(selectors.public_editions(service))

@@ -24,7 +24,7 @@ from registry.models.reference import (
     PaymentMethod,
     Region,
 )
-from registry.models.search import CatalogueEntry
+from registry.models.search import CatalogueEntry, CatalogueRevision
 from registry.models.sections import (
     Document,
     DocumentPresentation,
@@ -55,6 +55,7 @@ __all__ = [
     "AuditEvent",
     "AuditEventKind",
     "CatalogueEntry",
+    "CatalogueRevision",
     "Category",
     "CategoryKind",
     "ChangeKind",

@@ -59,3 +59,23 @@ class CatalogueEntry(models.Model):
 
     def __str__(self) -> str:
         return self.registry_number
+
+
+class CatalogueRevision(models.Model):
+    """One row: a counter bumped whenever data that public pages show changes outside the
+    workflow (a provider's address, a legal act's title, a classifier's name, a service's
+    categories). With the registry's change sequence it makes the catalogue's version, the key of
+    its cached pages (``registry.catalogue.caching``): any change to either retires every
+    cached page at once, in every process."""
+
+    SINGLETON = 1
+
+    revision = models.PositiveBigIntegerField(_("номер изменения"), default=0)
+    changed_at = models.DateTimeField(_("время изменения"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("версия справочных данных каталога")
+        verbose_name_plural = _("версии справочных данных каталога")
+
+    def __str__(self) -> str:
+        return str(self.revision)

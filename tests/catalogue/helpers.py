@@ -1,6 +1,8 @@
 """Building published (and unpublished) services for the catalogue tests, through the workflow."""
 
 import datetime
+import html
+import re
 
 from django.utils import timezone
 
@@ -58,3 +60,18 @@ def unpublished(status: str, **overrides) -> Edition:
             edition=edition, actor=None, effective_date=TODAY + datetime.timedelta(days=10)
         )
     raise ValueError(status)
+
+
+CARD_TITLE = re.compile(r'<h3 class="service-card__title"><a [^>]*>(.*?)</a></h3>', re.S)
+RESULTS_HEADING = re.compile(r'<h2 id="results-heading"[^>]*>(.*?)</h2>', re.S)
+
+
+def card_names(response) -> list[str]:
+    """The service names of the result cards, in the order the page shows them."""
+    return [html.unescape(name) for name in CARD_TITLE.findall(response.content.decode())]
+
+
+def found_count(response) -> int:
+    """The number of services the results heading reports («Найдено услуг: 3», «Найдена 1 услуга»)."""
+    heading = RESULTS_HEADING.search(response.content.decode()).group(1)
+    return int(re.search(r"\d+", heading).group())

@@ -18,7 +18,7 @@ from registry.models import (
     PaymentMethod,
 )
 from tests import factories
-from tests.catalogue.helpers import publish, published
+from tests.catalogue.helpers import card_names, found_count, publish, published
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ URL = reverse("catalogue:service_list")
 
 
 def names(response) -> list[str]:
-    return [edition.short_name for edition in response.context["page_obj"].object_list]
+    return card_names(response)
 
 
 def search(client, **params) -> list[str]:
@@ -96,7 +96,7 @@ def test_the_fallback_stemmer_cuts_common_endings():
 def test_nothing_found_says_so_and_suggests_what_to_try(client, passport):
     response = client.get(URL, {"q": "вертолёт", "mfc": "on"})
     content = response.content.decode()
-    assert response.context["page_obj"].paginator.count == 0
+    assert found_count(response) == 0
     assert "Ничего не найдено" in content
     assert "искать без фильтров" in content
     assert "выбрать категорию или жизненную ситуацию" in content
@@ -189,7 +189,7 @@ def test_the_filter_state_lives_in_the_url_and_pages_keep_it(client):
         published(full_name=f"Справка номер {n:02d}", short_name=f"Справка {n:02d}")
     response = client.get(URL, {"q": "справка", "sort": "name"})
     content = response.content.decode()
-    assert response.context["page_obj"].paginator.num_pages == 2
+    assert "Страница 1 из 2" in content
     assert "?q=%D1%81%D0%BF%D1%80%D0%B0%D0%B2%D0%BA%D0%B0&amp;sort=name&amp;page=2" in content
     second = client.get(URL, {"q": "справка", "sort": "name", "page": 2})
     assert names(second) == ["Справка 20", "Справка 21", "Справка 22"]
@@ -229,3 +229,30 @@ def test_a_deadline_filter_keeps_minutes_and_hours(client):
         unusual_deadline_confirmed=True,
     )
     assert search(client, deadline_max=1) == ["Выписка"]
+
+
+def test_the_body_filter_finds_services_by_part_of_a_body_name(client, passport, building):
+    assert search(client, body="мвд") == ["Паспорт гражданина"]
+    assert search(client, body="МИНИСТЕРСТВО внутренних") == ["Паспорт гражданина"]
+    assert search(client, body="министерства") == ["Паспорт гражданина"]  # a word's other form
+    assert search(client, body="мвд", q="паспорт") == ["Паспорт гражданина"]
+    assert search(client, body="мвд", q="строительство") == []
+    assert search(client, body="вертолётный отряд") == []
+
+
+def test_a_body_chosen_by_a_link_is_shown_and_can_be_removed(client, passport):
+    response = client.get(URL, {"provider": passport.service.provider_id, "q": "паспорт"})
+    content = response.content.decode()
+    assert card_names(response) == ["Паспорт гражданина"]
+    assert "Убрать фильтр «МВД»" in content
+    assert '<a href="?q=%D0%BF%D0%B0%D1%81%D0%BF%D0%BE%D1%80%D1%82">' in content
+    assert f'type="hidden" name="provider" value="{passport.service.provider_id}"' in content
+
+
+def test_the_search_form_does_not_list_every_body(client, passport):
+    for n in range(30):
+        published(factories.service(), full_name=f"Выдача выписки {n}", short_name=f"Выписка {n}")
+    content = client.get(URL).content.decode()
+    assert '<select name="provider"' not in content
+    assert "Орган 1" not in content.split('id="results-heading"')[0]  # no body names in the form
+    assert 'name="body"' in content

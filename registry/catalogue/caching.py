@@ -1,0 +1,238 @@
+"""Cached public pages, keyed by the catalogue's version.
+
+A public page shows only published content, and published editions never change in place: what
+a page says can change only when the registry's change sequence moves (a publication,
+supersession, withdrawal or restoration, ``registry.exchange.changes``), when reference data it
+shows is edited outside the workflow (``CatalogueRevision``, bumped by the signals below), when
+the search table is rebuilt, or when the day changes (a withdrawal takes effect on a date). The
+catalogue's version joins all of these and is read in one query; a rendered page is stored
+under its address and that version, so the next request for the same page costs that query and
+one cache read, and every cached page retires at once when anything changes, in every process.
+
+Only anonymous GET and HEAD requests with no pending messages are served from or stored in the
+cache (a signed-in official's pages show the workspace link, messages are one person's own);
+only complete 200 HTML responses are stored. The cache is Django's ``catalogue`` cache
+(``CATALOGUE_CACHE`` in the settings: a per-process memory cache by default, the database
+cache for several processes), and pages are stored compressed.
+"""
+
+import contextvars
+import datetime
+import functools
+import hashlib
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.db import connections, router
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from registry.models import (
+    FROZEN_STATUSES,
+    ApplicantCategory,
+    CatalogueEntry,
+    CatalogueRevision,
+    Category,
+    ChangeLog,
+    Channel,
+    Edition,
+    PaymentMethod,
+    ProviderBody,
+    Region,
+    Service,
+)
+from regulations.models import LegalAct
+
+CACHE_ALIAS = "catalogue"
+PAGE_KEY_PREFIX = "catalogue-page"
+PAGE_TIMEOUT = 24 * 60 * 60
+COMPRESSION_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class CatalogueVersion:
+    """``key`` changes with anything public pages show; ``reference`` only with the reference
+    data outside editions (enough for a fragment that shows one immutable edition)."""
+
+    key: str
+    reference: str
+
+    def __str__(self) -> str:
+        return self.key
+
+
+# The version read by the request being served, so that its page key and its filter choices
+# agree and the version costs one query per request.
+_request_version: contextvars.ContextVar[CatalogueVersion | None] = contextvars.ContextVar(
+    "catalogue_request_version", default=None
+)
+
+
+def _timestamp(value) -> str:
+    if value is None:
+        return "0"
+    if isinstance(value, str):  # SQLite returns subquery datetimes as text
+        return value
+    return f"{value.timestamp():.6f}"
+
+
+def catalogue_version(*, today: datetime.date | None = None, using: str | None = None) -> CatalogueVersion:
+    """The catalogue's version: the last entry of the change sequence (its number and time, for
+    sequences that a rolled-back transaction reuses on SQLite), the newest search row (bulk loads
+    and rebuilds write no change log), the reference data revision, and the day."""
+    current = _request_version.get()
+    if current is not None and today is None:
+        return current
+    using = using or router.db_for_read(ChangeLog)
+    changes = ChangeLog._meta.db_table
+    entries = CatalogueEntry._meta.db_table
+    revisions = CatalogueRevision._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f'SELECT (SELECT "sequence" FROM "{changes}" ORDER BY "sequence" DESC LIMIT 1),'
+            f' (SELECT "recorded_at" FROM "{changes}" ORDER BY "sequence" DESC LIMIT 1),'
+            f' (SELECT "service_id" FROM "{entries}" ORDER BY "service_id" DESC LIMIT 1),'
+            f' (SELECT "revision" FROM "{revisions}" WHERE "id" = %s),'
+            f' (SELECT "changed_at" FROM "{revisions}" WHERE "id" = %s)',
+            [CatalogueRevision.SINGLETON, CatalogueRevision.SINGLETON],
+        )
+        sequence, recorded_at, newest, revision, changed_at = cursor.fetchone()
+    day = (today or timezone.localdate()).isoformat()
+    reference = f"{revision or 0}:{_timestamp(changed_at)}"
+    return CatalogueVersion(
+        key=f"{sequence or 0}:{_timestamp(recorded_at)}:{newest or 0}:{reference}:{day}", reference=reference
+    )
+
+
+def revision_bump(*, using: str = "default") -> None:
+    """Retire every cached public page: reference data that pages show has changed."""
+    now = timezone.now()
+    rows = CatalogueRevision.objects.using(using).filter(pk=CatalogueRevision.SINGLETON)
+    if not rows.update(revision=F("revision") + 1, changed_at=now):
+        CatalogueRevision.objects.using(using).get_or_create(
+            pk=CatalogueRevision.SINGLETON, defaults={"revision": 1, "changed_at": now}
+        )
+
+
+def _page_key(request: HttpRequest, version: CatalogueVersion) -> str:
+    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
+    digest = hashlib.sha256(f"{get_language()}|{address}".encode()).hexdigest()
+    return f"{PAGE_KEY_PREFIX}:{version.key}:{digest}"
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return not len(get_messages(request))  # len() reads the messages without consuming them
+
+
+@contextmanager
+def serving_version(version: CatalogueVersion) -> Iterator[None]:
+    token = _request_version.set(version)
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
+def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's page from the cache while the catalogue's version is unchanged."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        version = catalogue_version()
+        with serving_version(version):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            cache = caches[CACHE_ALIAS]
+            key = _page_key(request, version)
+            stored = cache.get(key)
+            if stored is not None:
+                content_type, compressed = stored
+                return HttpResponse(zlib.decompress(compressed), content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and response.get("Content-Type", "").startswith("text/html")
+                and not response.cookies
+            ):
+                compressed = zlib.compress(response.content, COMPRESSION_LEVEL)
+                cache.set(key, (response["Content-Type"], compressed), PAGE_TIMEOUT)
+            return response
+
+    return wrapper
+
+
+def edition_fragments(
+    name: str, edition_ids: Iterable[int], render: Callable[[list[int]], dict[int, str]]
+) -> dict[int, str]:
+    """Rendered fragments of immutable editions (the result cards of a search), by edition id:
+    read in one cache call; the missing ones rendered by ``render`` in one go and stored. Valid
+    until the reference data changes, so different searches share their cards."""
+    edition_ids = list(edition_ids)
+    reference = catalogue_version().reference
+    cache = caches[CACHE_ALIAS]
+    prefix = f"catalogue-{name}:{get_language()}:{reference}:"
+    found = cache.get_many([f"{prefix}{pk}" for pk in edition_ids])
+    fragments = {pk: found[f"{prefix}{pk}"] for pk in edition_ids if f"{prefix}{pk}" in found}
+    missing = [pk for pk in edition_ids if pk not in fragments]
+    if missing:
+        rendered = render(missing)
+        cache.set_many({f"{prefix}{pk}": html for pk, html in rendered.items()}, PAGE_TIMEOUT)
+        fragments.update(rendered)
+    return fragments
+
+
+# What public pages show that can change outside the workflow. Drafts, editions and their rows
+# are not here: a draft is never public, and published rows never change in place.
+WATCHED_MODELS = (
+    ProviderBody,
+    Service,
+    Region,
+    Category,
+    Channel,
+    PaymentMethod,
+    ApplicantCategory,
+    LegalAct,
+)
+
+
+def _reference_changed(sender, instance, using: str = "default", created: bool = False, **kwargs) -> None:
+    if created:
+        return  # nothing public refers to a new row yet; a publication that does moves the sequence
+    if sender is Service and not _is_public(instance, using):
+        return  # a draft-only service: nothing public shows it yet
+    revision_bump(using=using)
+
+
+def _is_public(service: Service, using: str) -> bool:
+    return Edition.objects.using(using).filter(service_id=service.pk, status__in=FROZEN_STATUSES).exists()
+
+
+def _categories_changed(sender, action: str, using: str = "default", **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        revision_bump(using=using)
+
+
+for _model in WATCHED_MODELS:
+    post_save.connect(
+        _reference_changed, sender=_model, dispatch_uid=f"catalogue_revision_save_{_model.__name__}"
+    )
+    post_delete.connect(
+        _reference_changed, sender=_model, dispatch_uid=f"catalogue_revision_delete_{_model.__name__}"
+    )
+m2m_changed.connect(
+    _categories_changed, sender=Service.categories.through, dispatch_uid="catalogue_revision_categories"
+)
