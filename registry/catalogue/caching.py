@@ -11,9 +11,9 @@ one cache read, and every cached page retires at once when anything changes, in 
 
 Only anonymous GET and HEAD requests with no pending messages are served from or stored in the
 cache (a signed-in official's pages show the workspace link, messages are one person's own);
-only complete 200 HTML responses are stored. The cache is Django's ``catalogue`` cache
-(``CATALOGUE_CACHE`` in the settings: a per-process memory cache by default, the database
-cache for several processes), and pages are stored compressed.
+only complete 200 HTML and XML (sitemap) responses are stored. The cache is Django's
+``catalogue`` cache (``CATALOGUE_CACHE`` in the settings: a per-process memory cache by
+default, the database cache for several processes), and pages are stored compressed.
 """
 
 import contextvars
@@ -31,6 +31,7 @@ from django.db import connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -54,6 +55,7 @@ CACHE_ALIAS = "catalogue"
 PAGE_KEY_PREFIX = "catalogue-page"
 PAGE_TIMEOUT = 24 * 60 * 60
 COMPRESSION_LEVEL = 6
+CACHED_CONTENT_TYPES = ("text/html", "application/xml")
 
 
 @dataclass(frozen=True)
@@ -162,10 +164,12 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
                 content_type, compressed = stored
                 return HttpResponse(zlib.decompress(compressed), content_type=content_type)
             response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
             if (
                 response.status_code == 200
                 and not response.streaming
-                and response.get("Content-Type", "").startswith("text/html")
+                and response.get("Content-Type", "").startswith(CACHED_CONTENT_TYPES)
                 and not response.cookies
             ):
                 compressed = zlib.compress(response.content, COMPRESSION_LEVEL)

@@ -68,11 +68,14 @@ class ServiceFilter(django_filters.FilterSet):
     # органа»). Carried as a hidden field and shown as a removable choice: a drop-down of every
     # body (2 500 in a registry of 100 000 services) is unusable and grows the page with the
     # registry. The form offers ``body`` instead: part of a body's name.
-    provider = django_filters.ChoiceFilter(
+    provider = django_filters.NumberFilter(
         widget=forms.HiddenInput,
         field_name="provider",
         lookup_expr="exact",
+        method="filter_provider",
         label=_("Орган, предоставляющий услугу"),
+        min_value=1,
+        max_value=2**63 - 1,
     )
     body = django_filters.CharFilter(
         field_name="provider",
@@ -162,7 +165,6 @@ class ServiceFilter(django_filters.FilterSet):
         self.choices = selectors.filter_choices()
         extra_choices = {
             "category": [(c["code"], c["name"]) for c in self.choices.categories],
-            "provider": [(str(p["pk"]), p["short_name"] or p["full_name"]) for p in self.choices.providers],
             "region": self.choices.regions,
             "applicant": self.choices.applicant_categories,
         }
@@ -193,11 +195,20 @@ class ServiceFilter(django_filters.FilterSet):
         bodies = [pk for pk, text in self.choices.provider_texts if all(stem in text for stem in stems)]
         return queryset.filter(provider_id__in=bodies)
 
+    def filter_provider(self, queryset: QuerySet[CatalogueEntry], name: str, value) -> QuerySet:
+        # A body with no service in the catalogue (or no such body) lists nothing.
+        if value != value.to_integral_value():
+            return queryset.none()
+        return queryset.filter(provider_id=int(value))
+
     @property
     def chosen_provider(self) -> dict | None:
-        """The body chosen by id (a link «все услуги органа»), for the removable choice."""
+        """The body chosen by id (a link «все услуги органа»), for the removable choice; the
+        choices hold only bodies with services in the catalogue."""
         chosen = self._cleaned().get("provider")
-        return next((p for p in self.choices.providers if str(p["pk"]) == chosen), None) if chosen else None
+        if chosen is None:
+            return None
+        return next((p for p in self.choices.providers if p["pk"] == chosen), None)
 
     def filter_region(self, queryset: QuerySet[CatalogueEntry], name: str, value: str) -> QuerySet:
         return queryset.filter(region_id=self.choices.region_ids[value])

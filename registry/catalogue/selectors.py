@@ -36,6 +36,9 @@ from registry.models import (
 )
 
 RECENT_CHANGES = 10
+# Rows of one edition in their order. The models' default ordering starts with ``edition``,
+# which orders by the edition's own ordering and joins editions and services into every prefetch.
+IN_EDITION_ORDER = ("order", "id")
 CHOICES_CACHE_PREFIX = "catalogue-filter-choices"
 CHOICES_TIMEOUT = 300
 _last_choices: tuple = ("", 0.0, None)
@@ -60,7 +63,8 @@ def catalogue_editions(*, today: datetime.date | None = None) -> QuerySet[Editio
 def with_card_data(editions: QuerySet[Edition]) -> QuerySet[Edition]:
     """What a result card shows: provider, deadline, cost, channels; in a fixed number of queries."""
     return editions.select_related("service__provider").prefetch_related(
-        "submission_channels", Prefetch("fees", queryset=Fee.objects.only("id", "edition_id", "amount"))
+        "submission_channels",
+        Prefetch("fees", queryset=Fee.objects.only("id", "edition_id", "amount").order_by(*IN_EDITION_ORDER)),
     )
 
 
@@ -193,11 +197,6 @@ def public_service(registry_number: str) -> Service:
     if service is None:
         raise Http404("service not in the public registry")
     return service
-
-
-# Rows of one edition in their order. The models' default ordering starts with ``edition``,
-# which orders by the edition's own ordering and joins editions and services into every prefetch.
-IN_EDITION_ORDER = ("order", "id")
 
 
 def edition_rows_prefetch() -> list:

@@ -1,9 +1,9 @@
 """The public catalogue: home, search, service pages, editions, sitemap."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from registry.catalogue import views
+from registry.catalogue import caching, views
 from registry.catalogue.sitemaps import SITEMAPS
 
 app_name = "catalogue"
@@ -17,5 +17,18 @@ urlpatterns = [
     path(f"services/{REGISTRY_NUMBER}/editions/", views.edition_list, name="edition_list"),
     path(f"services/{REGISTRY_NUMBER}/editions/compare/", views.edition_compare, name="edition_compare"),
     path(f"services/{REGISTRY_NUMBER}/editions/<int:number>/", views.edition_detail, name="edition_detail"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of the sections, each paged by its ``limit``: one file can list 50 000 addresses,
+    # and crawlers find pages after the first one only through the index.
+    path(
+        "sitemap.xml",
+        caching.cached_public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "catalogue:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        caching.cached_public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]

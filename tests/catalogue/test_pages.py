@@ -259,10 +259,23 @@ def test_the_home_page_shows_categories_situations_providers_and_recent_changes(
 def test_sitemap_lists_the_services_in_the_catalogue(client, amended):
     first, second = amended
     draft = unpublished("draft")
-    content = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-services.xml</loc>" in index
+    content = client.get("/sitemap-services.xml").content.decode()
     assert page_url(second) in content
     assert draft.service.registry_number not in content
-    assert "<loc>http://testserver/services/</loc>" in content
+    assert "<loc>http://testserver/services/</loc>" in client.get("/sitemap-pages.xml").content.decode()
+
+
+def test_the_sitemap_index_lists_every_page_of_a_large_catalogue(client, monkeypatch):
+    from registry.catalogue.sitemaps import ServiceSitemap
+
+    monkeypatch.setattr(ServiceSitemap, "limit", 2)
+    editions = [published(full_name=f"Выдача справки {n}", short_name=f"Справка {n}") for n in range(5)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-services.xml?p=3</loc>" in index
+    listed = "".join(client.get("/sitemap-services.xml", {"p": p}).content.decode() for p in (1, 2, 3))
+    assert all(page_url(edition) in listed for edition in editions)
 
 
 NON_PUBLISHED = ["draft", "submitted", "rejected", "approved", "scheduled"]

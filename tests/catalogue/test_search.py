@@ -256,3 +256,19 @@ def test_the_search_form_does_not_list_every_body(client, passport):
     assert '<select name="provider"' not in content
     assert "Орган 1" not in content.split('id="results-heading"')[0]  # no body names in the form
     assert 'name="body"' in content
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "0", "99999999999999999999999", "-3"])
+def test_a_malformed_body_link_lists_nothing_or_reports_the_filter(client, passport, value):
+    response = client.get(URL, {"provider": value})
+    assert response.status_code == 200
+    assert card_names(response) in ([], ["Паспорт гражданина"])
+    if card_names(response):
+        assert "Проверьте фильтры" in response.content.decode()
+
+
+def test_a_link_to_a_body_without_services_lists_nothing(client, passport):
+    other = factories.body(full_name="Комитет по делам архивов", short_name="Комитет")
+    response = client.get(URL, {"provider": other.pk})
+    assert card_names(response) == []
+    assert "Ничего не найдено" in response.content.decode()
