@@ -91,8 +91,9 @@ def measure(client, url: str, params: dict | None = None) -> float:
 
 def first_time_searches(count: int, rng: random.Random) -> list[dict]:
     """Distinct searches with two filters (each URL requested once), from the generator's words."""
-    words = ["справка", "разрешение", "выписка", "паспорт", "земельного участка", "лицензия", "выплата",
-             "компенсация", "адрес", "путёвка", "регистрация", "строительство", "архивной", "аренду"]  # fmt: skip
+    words = ["справка", "разрешение", "выписка", "паспорт", "земельного участка", "лицензия",
+             "выплата", "компенсация", "адрес", "путёвка", "регистрация", "строительство",
+             "архивной", "аренду"]  # fmt: skip
     filters = [{"mfc": "on"}, {"electronic": "on"}, {"cost": "free"}, {"cost": "paid"},
                {"level": "municipal"}, {"level": "regional"}, {"deadline_max": "30"}]  # fmt: skip
     searches, seen = [], set()
