@@ -113,6 +113,35 @@ def catalogue_version(*, today: datetime.date | None = None, using: str | None =
     )
 
 
+def service_version(registry_number: str, *, using: str | None = None) -> CatalogueVersion:
+    """The version of one service's pages (its page, editions and their comparison): its own last
+    change in the sequence, its search row's edition, the reference data revision and the day.
+    A publication of another service leaves them cached."""
+    using = using or router.db_for_read(ChangeLog)
+    changes = ChangeLog._meta.db_table
+    entries = CatalogueEntry._meta.db_table
+    revisions = CatalogueRevision._meta.db_table
+    service = f'(SELECT "id" FROM "{Service._meta.db_table}" WHERE "registry_number" = %s)'
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f'SELECT (SELECT "sequence" FROM "{changes}" WHERE "service_id" = {service}'
+            f' ORDER BY "sequence" DESC LIMIT 1),'
+            f' (SELECT "recorded_at" FROM "{changes}" WHERE "service_id" = {service}'
+            f' ORDER BY "sequence" DESC LIMIT 1),'
+            f' (SELECT "edition_id" FROM "{entries}" WHERE "service_id" = {service}),'
+            f' (SELECT "revision" FROM "{revisions}" WHERE "id" = %s),'
+            f' (SELECT "changed_at" FROM "{revisions}" WHERE "id" = %s)',
+            [registry_number] * 3 + [CatalogueRevision.SINGLETON] * 2,
+        )
+        sequence, recorded_at, edition, revision, changed_at = cursor.fetchone()
+    reference = f"{revision or 0}:{_timestamp(changed_at)}"
+    day = timezone.localdate().isoformat()
+    return CatalogueVersion(
+        key=f"service:{sequence or 0}:{_timestamp(recorded_at)}:{edition or 0}:{reference}:{day}",
+        reference=reference,
+    )
+
+
 def revision_bump(*, using: str = "default") -> None:
     """Retire every cached public page: reference data that pages show has changed."""
     now = timezone.now()
@@ -148,35 +177,46 @@ def serving_version(version: CatalogueVersion) -> Iterator[None]:
         _request_version.reset(token)
 
 
-def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's page from the cache while the catalogue's version is unchanged."""
+def cached_public_page(
+    view: Callable[..., HttpResponse] | None = None, *, per_service: bool = False
+) -> Callable[..., HttpResponse]:
+    """Serve the view's page from the cache while the catalogue's version is unchanged; with
+    ``per_service``, while the version of the service named by ``registry_number`` is."""
+    if view is None:
+        return functools.partial(cached_public_page, per_service=per_service)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if per_service:
+            return _serve(request, service_version(kwargs["registry_number"]), view, args, kwargs)
         version = catalogue_version()
         with serving_version(version):
-            if not _cacheable(request):
-                return view(request, *args, **kwargs)
-            cache = caches[CACHE_ALIAS]
-            key = _page_key(request, version)
-            stored = cache.get(key)
-            if stored is not None:
-                content_type, compressed = stored
-                return HttpResponse(zlib.decompress(compressed), content_type=content_type)
-            response = view(request, *args, **kwargs)
-            if isinstance(response, SimpleTemplateResponse):
-                response.render()
-            if (
-                response.status_code == 200
-                and not response.streaming
-                and response.get("Content-Type", "").startswith(CACHED_CONTENT_TYPES)
-                and not response.cookies
-            ):
-                compressed = zlib.compress(response.content, COMPRESSION_LEVEL)
-                cache.set(key, (response["Content-Type"], compressed), PAGE_TIMEOUT)
-            return response
+            return _serve(request, version, view, args, kwargs)
 
     return wrapper
+
+
+def _serve(request: HttpRequest, version: CatalogueVersion, view, args, kwargs) -> HttpResponse:
+    if not _cacheable(request):
+        return view(request, *args, **kwargs)
+    cache = caches[CACHE_ALIAS]
+    key = _page_key(request, version)
+    stored = cache.get(key)
+    if stored is not None:
+        content_type, compressed = stored
+        return HttpResponse(zlib.decompress(compressed), content_type=content_type)
+    response = view(request, *args, **kwargs)
+    if isinstance(response, SimpleTemplateResponse):
+        response.render()
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and response.get("Content-Type", "").startswith(CACHED_CONTENT_TYPES)
+        and not response.cookies
+    ):
+        compressed = zlib.compress(response.content, COMPRESSION_LEVEL)
+        cache.set(key, (response["Content-Type"], compressed), PAGE_TIMEOUT)
+    return response
 
 
 def edition_fragments(

@@ -33,7 +33,6 @@ from django.db.models import Case, Expression, F, FloatField, Func, Q, QuerySet,
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from registry.catalogue import caching
 from registry.models import (
     CatalogueEntry,
     Category,
@@ -250,8 +249,6 @@ def catalogue_entries_refresh(
     a migration pass its historical model."""
     from django.contrib.postgres.search import SearchVector
 
-    if entry_model is None:
-        caching.revision_bump(using=using)  # what the catalogue shows changes: retire cached pages
     entry_model = entry_model or CatalogueEntry
     editions = Edition.objects.using(using).filter(status=EditionStatus.PUBLISHED).order_by("pk")
     entries = entry_model.objects.using(using)

@@ -97,7 +97,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cached_public_page
+@cached_public_page(per_service=True)
 def service_detail(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     today = timezone.localdate()
@@ -135,7 +135,7 @@ def _edition_context(request: HttpRequest, service, edition) -> dict:
     }
 
 
-@cached_public_page
+@cached_public_page(per_service=True)
 def edition_list(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     editions = list(selectors.public_editions(service))
@@ -149,7 +149,7 @@ def edition_list(request: HttpRequest, registry_number: str) -> HttpResponse:
     )
 
 
-@cached_public_page
+@cached_public_page(per_service=True)
 def edition_detail(request: HttpRequest, registry_number: str, number: int) -> HttpResponse:
     service = selectors.public_service(registry_number)
     edition = selectors.public_edition(service, number)
@@ -163,7 +163,7 @@ def _edition_number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-@cached_public_page
+@cached_public_page(per_service=True)
 def edition_compare(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     editions = list(selectors.public_editions(service))

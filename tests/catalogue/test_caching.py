@@ -179,3 +179,23 @@ def test_pages_work_with_the_cache_switched_off(client, certificate, settings):
     first = queries_of(client, page_url(certificate))
     assert queries_of(client, page_url(certificate))[0] == first[0] > 1
     assert card_names(client.get(LIST, {"q": "справка"})) == ["Архивная справка"]
+
+
+def test_a_publication_of_another_service_keeps_a_service_page_cached(client, certificate):
+    other = published(full_name="Выдача выписки из реестра", short_name="Выписка")
+    queries_of(client, page_url(certificate))
+    queries_of(client, LIST, {"q": "справка"})
+    publish(next_edition(other.service, short_name="Выписка из реестра"))
+    assert queries_of(client, page_url(certificate))[0] == 1  # still cached: its own version
+    assert queries_of(client, LIST, {"q": "справка"})[0] > 1  # the list depends on every service
+    assert "Выписка из реестра" in queries_of(client, page_url(other))[1]
+
+
+def test_rebuilding_the_search_index_retires_the_cached_pages(client, certificate):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    queries_of(client, page_url(certificate))
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert queries_of(client, page_url(certificate))[0] > 1

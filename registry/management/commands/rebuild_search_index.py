@@ -6,6 +6,7 @@ The table is kept up to date by the workflow; rebuild it after loading data arou
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from registry.catalogue.caching import revision_bump
 from registry.catalogue.search import catalogue_entries_refresh
 
 
@@ -15,4 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             written = catalogue_entries_refresh()
+            revision_bump()  # data loaded around the workflow: retire every cached public page
         self.stdout.write(self.style.SUCCESS(f"Поисковый индекс каталога перестроен: {written} услуг."))
