@@ -16,6 +16,7 @@ from registry.comparison import compare_editions
 from registry.models import CategoryKind, EditionStatus, Level
 
 PAGE_SIZE = 20
+HOME_PROVIDERS_PER_LEVEL = 12
 ANSWER_PREFIX = "a-"
 
 
@@ -31,12 +32,19 @@ def home(request: HttpRequest) -> HttpResponse:
             "categories": [c for c in choices.categories if c["kind"] == CategoryKind.CATEGORY],
             "life_situations": [c for c in choices.categories if c["kind"] == CategoryKind.LIFE_SITUATION],
             "provider_groups": [
-                (label, [p for p in choices.providers if p["level"] == level])
+                _provider_group(label, [p for p in choices.providers if p["level"] == level])
                 for level, label in Level.choices
             ],
             "recent_changes": recent,
         },
     )
+
+
+def _provider_group(label: str, providers: list[dict]) -> tuple[str, list[dict], int]:
+    """A level's bodies with the most services, and how many more there are: a registry of
+    100 000 services has 2 500 bodies, too many for one page; the rest are found by name."""
+    shown = sorted(providers, key=lambda p: (-p["service_count"], p["short_name"] or p["full_name"]))
+    return label, shown[:HOME_PROVIDERS_PER_LEVEL], max(0, len(providers) - HOME_PROVIDERS_PER_LEVEL)
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:

@@ -360,3 +360,25 @@ def test_the_service_page_query_count_does_not_grow_with_the_rows(client, passpo
     assert _queries(client, page_url(bigger)) == small_count
     # With variants and a questionnaire: a fixed number of queries more (their prefetches).
     assert _queries(client, page_url(passport), {"a-reason": "lost"}) <= small_count + 3 <= 20
+
+
+def test_the_home_page_shows_the_busiest_bodies_of_a_level_and_finds_the_others_by_name(client, monkeypatch):
+    from registry.catalogue import views
+
+    monkeypatch.setattr(views, "HOME_PROVIDERS_PER_LEVEL", 2)
+    busy = factories.body(full_name="Министерство строительства", short_name="Минстрой")
+    for n in range(3):
+        published(
+            factories.service(provider=busy), full_name=f"Выдача разрешения {n}", short_name=f"Разрешение {n}"
+        )
+    quiet = [factories.body(full_name=f"Комитет {n}", short_name=f"Комитет {n}") for n in range(3)]
+    for n, body in enumerate(quiet):
+        published(
+            factories.service(provider=body), full_name=f"Выдача справки {n}", short_name=f"Справка {n}"
+        )
+    text = text_of(client.get(reverse("catalogue:home")))
+    assert "Минстрой (3)" in text
+    assert sum(f"Комитет {n} (1)" in text for n in range(3)) == 1
+    assert "Ещё органов: 2 — найдите нужный по названию." in text
+    found = client.get(reverse("catalogue:service_list"), {"body": "комитет 2"})
+    assert "Справка 2" in found.content.decode()
