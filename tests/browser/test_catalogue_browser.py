@@ -33,6 +33,9 @@ def pages(registry) -> dict[str, str]:
         "home": reverse("catalogue:home"),
         "list with results": reverse("catalogue:service_list") + "?q=справка",
         "empty list": reverse("catalogue:service_list") + "?q=вертолёт&mfc=on",
+        "list of one body": reverse("catalogue:service_list")
+        + f"?provider={registry['variants'].service.provider_id}&body=мвд",
+        "list with a filter error": reverse("catalogue:service_list") + "?q=справка&deadline_max=много",
         "service page": reverse("catalogue:service_detail", kwargs=number("amended")),
         "service with variants": reverse("catalogue:service_detail", kwargs=number("variants"))
         + "?a-reason=lost",
