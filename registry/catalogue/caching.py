@@ -30,9 +30,10 @@ from django.core.cache import caches
 from django.db import connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
+from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
 from registry.models import (
@@ -201,10 +202,13 @@ def _serve(request: HttpRequest, version: CatalogueVersion, view, args, kwargs) 
         return view(request, *args, **kwargs)
     cache = caches[CACHE_ALIAS]
     key = _page_key(request, version)
+    etag = f'"{key.rsplit(":", 1)[-1][:16]}-{hashlib.sha256(version.key.encode()).hexdigest()[:16]}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        return _with_etag(HttpResponseNotModified(), etag)  # the browser's copy is current
     stored = cache.get(key)
     if stored is not None:
         content_type, compressed = stored
-        return HttpResponse(zlib.decompress(compressed), content_type=content_type)
+        return _with_etag(HttpResponse(zlib.decompress(compressed), content_type=content_type), etag)
     response = view(request, *args, **kwargs)
     if isinstance(response, SimpleTemplateResponse):
         response.render()
@@ -216,6 +220,14 @@ def _serve(request: HttpRequest, version: CatalogueVersion, view, args, kwargs) 
     ):
         compressed = zlib.compress(response.content, COMPRESSION_LEVEL)
         cache.set(key, (response["Content-Type"], compressed), PAGE_TIMEOUT)
+        _with_etag(response, etag)
+    return response
+
+
+def _with_etag(response: HttpResponse, etag: str) -> HttpResponse:
+    # Browsers and proxies may keep the page but must ask again: the version can change any time.
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
     return response
 
 

@@ -199,3 +199,22 @@ def test_rebuilding_the_search_index_retires_the_cached_pages(client, certificat
     queries_of(client, page_url(certificate))
     call_command("rebuild_search_index", stdout=StringIO())
     assert queries_of(client, page_url(certificate))[0] > 1
+
+
+def test_a_browser_revalidates_its_copy_with_the_etag(client, certificate):
+    first = client.get(page_url(certificate))
+    etag = first["ETag"]
+    assert first["Cache-Control"] == "no-cache"
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(page_url(certificate), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and len(queries) == 1
+    assert client.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 200  # another page, another tag
+    publish(next_edition(certificate.service, short_name="Справка из архива"))
+    changed = client.get(page_url(certificate), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "Справка из архива" in changed.content.decode()
+
+
+def test_a_signed_in_user_gets_no_etag(client, certificate):
+    client.force_login(get_user_model().objects.create_user("official", password="x"))
+    assert "ETag" not in client.get(page_url(certificate))
