@@ -22,6 +22,7 @@ FILTER_NAMES = (
     "q",
     "category",
     "provider",
+    "body",
     "level",
     "region",
     "applicant",

@@ -1,5 +1,7 @@
 """The list page offers the current search as XML and Excel, and the download honours it."""
 
+import os
+
 import pytest
 from django.urls import reverse
 from lxml import etree
@@ -38,3 +40,47 @@ def test_the_linked_download_holds_only_the_services_found(client):
 def test_an_empty_search_offers_no_download(client):
     response = client.get(reverse("catalogue:service_list"), {"q": "вертолёт"})
     assert "format=xml" not in response.content.decode()
+
+
+def test_a_download_of_a_search_by_body_name_holds_that_body_s_services(client):
+    from tests import factories
+
+    found = published(
+        factories.service(provider=factories.body(full_name="Комитет по делам ЗАГС", short_name="ЗАГС")),
+        full_name="Регистрация брака",
+        short_name="Регистрация брака",
+    )
+    published(full_name="Выдача охотничьего билета", short_name="Охотничий билет")
+    listing = client.get(reverse("catalogue:service_list"), {"body": "загс"})
+    assert "body=%D0%B7%D0%B0%D0%B3%D1%81&amp;format=xml" in listing.content.decode()
+    response = client.get(reverse("exchange:export"), {"body": "загс", "format": "xml"})
+    document = etree.fromstring(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    assert document.xpath("//*[local-name()='service']/@registryNumber") == [found.service.registry_number]
+
+
+def test_the_export_command_takes_the_body_filter(tmp_path):
+    from django.core.management import call_command
+
+    from tests import factories
+
+    found = published(
+        factories.service(provider=factories.body(full_name="Комитет по делам ЗАГС", short_name="ЗАГС")),
+        full_name="Регистрация брака",
+        short_name="Регистрация брака",
+    )
+    published(full_name="Выдача охотничьего билета", short_name="Охотничий билет")
+    output = tmp_path / "zags.xml"
+    call_command(
+        "export_registry",
+        "--format",
+        "xml",
+        "--output",
+        str(output),
+        "--body",
+        "ЗАГС",
+        stdout=open(os.devnull, "w"),
+    )  # noqa: SIM115
+    numbers = etree.parse(str(output)).xpath("//*[local-name()='service']/@registryNumber")
+    assert numbers == [found.service.registry_number]

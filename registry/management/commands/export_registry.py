@@ -31,6 +31,7 @@ class Command(BaseCommand):
             help=_("Выгрузить черновики и редакции на согласовании (для администратора реестра)."),
         )
         parser.add_argument("--provider", help=_("Орган: идентификатор."))
+        parser.add_argument("--body", help=_("Орган: часть названия, как в каталоге."))
         parser.add_argument("--level", choices=Level.values, help=_("Уровень услуг."))
         parser.add_argument("--region", help=_("Субъект РФ: двузначный код."))
         parser.add_argument("--category", help=_("Категория или жизненная ситуация: код."))
@@ -39,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         filters = {
             name: str(options[name])
-            for name in ("provider", "level", "region", "category", "q")
+            for name in ("provider", "body", "level", "region", "category", "q")
             if options.get(name)
         }
         request = ExportRequest(
