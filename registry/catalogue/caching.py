@@ -8,6 +8,9 @@ the search table is rebuilt, or when the day changes (a withdrawal takes effect 
 catalogue's version joins all of these and is read in one query; a rendered page is stored
 under its address and that version, so the next request for the same page costs that query and
 one cache read, and every cached page retires at once when anything changes, in every process.
+A service's own pages (its page, editions, comparison) use the service's version instead: its
+own last change rather than the registry's, so a publication elsewhere leaves them cached.
+Browsers revalidate with the page's ``ETag`` and get ``304 Not Modified`` for the same query.
 
 Only anonymous GET and HEAD requests with no pending messages are served from or stored in the
 cache (a signed-in official's pages show the workspace link, messages are one person's own);
