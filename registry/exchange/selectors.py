@@ -80,9 +80,13 @@ def _editions(content: str) -> QuerySet[Edition]:
 
 def _published_services(filters: Mapping[str, str]) -> QuerySet[Service]:
     from registry.catalogue.filters import ServiceFilter
-    from registry.catalogue.selectors import catalogue_editions, services_matching
+    from registry.catalogue.selectors import catalogue_editions, catalogue_entries, services_matching
 
     data = {name: filters[name] for name in FILTER_NAMES if filters.get(name)}
+    if not data:
+        # The filter's own queryset, without building its form and choice lists (a cold cache
+        # costs more than reading the first chunks).
+        return services_matching(catalogue_entries().filter(edition_id__in=catalogue_editions().values("pk")))
     catalogue_filter = ServiceFilter(data, queryset=catalogue_editions())
     if data and not catalogue_filter.is_valid():
         field_name, errors = next(iter(catalogue_filter.errors.items()))
