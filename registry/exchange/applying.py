@@ -4,13 +4,21 @@ Every record goes through the workflow services (service_create, edition_create_
 edition_update, edition_rows_update and, when publishing, submit / approve / publish), in
 one transaction for the whole file and a savepoint per service, so that every error of the
 file is reported and none of it is written. A dry run does the same work and rolls back:
-what it reports is exactly what applying would do."""
+what it reports is exactly what applying would do.
+
+The file's services are taken a chunk at a time: the chunk's services and their stored records
+(what "unchanged" is decided against) are read with one query per table
+(``records.chunk_records``), not a prefetch per service. A service written earlier in the same
+chunk is read again on its own, so a number that occurs twice sees the first occurrence's
+result, as it would one service at a time."""
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -25,9 +33,8 @@ from registry.exchange.records import (
     VARIANT_FIELDS,
     ActKey,
     body_key,
+    chunk_records,
     comparable,
-    edition_record,
-    export_editions_prefetch,
 )
 from registry.exchange.report import (
     CREATED,
@@ -71,6 +78,7 @@ from registry.services import (
 )
 from regulations.models import LegalAct
 
+CHUNK_SIZE = getattr(settings, "REGISTRY_EXCHANGE_CHUNK_SIZE", 500)
 # Locates a field of a row in the file: (section, row index or None, field name or None).
 Locator = Callable[[str, int | None, str | None], Location]
 CLASSIFIERS: dict[str, type[models.Model]] = {
@@ -140,6 +148,7 @@ def run_import(
     dry_run: bool,
     publish: bool,
     report: ImportReport,
+    chunk_size: int = CHUNK_SIZE,
 ) -> ImportReport:
     report.dry_run, report.publish = dry_run, publish
     if publish and not is_administrator(actor):
@@ -150,8 +159,11 @@ def run_import(
         with transaction.atomic():
             source = source_factory(report)
             importer = _Importer(actor=actor, publish=publish, acts=source.acts, stash=stash)
-            for parsed in source.services:
-                report.add(importer.apply(parsed))
+            services = iter(source.services)
+            while chunk := list(islice(services, chunk_size)):
+                importer.read_stored(chunk)
+                for parsed in chunk:
+                    report.add(importer.apply(parsed))
             if dry_run or not report.ok:
                 raise _Rollback
     except _Rollback:
@@ -197,8 +209,28 @@ class _Importer:
         self.bodies: dict[tuple[str, str], ProviderBody] = {}
         self.classifiers: dict[type[models.Model], dict[str, models.Model]] = {}
         self.regions = {region.code: region for region in Region.objects.all()}
+        # The current chunk's services by registry number (None: not in the registry) and their
+        # stored records, as read before the chunk was applied; a number written to since then
+        # (it occurs twice in the chunk) is read again.
+        self.chunk_services: dict[str, Service | None] = {}
+        self.chunk_stored: dict[str, dict[str, Any]] = {}
+        self.written: set[str] = set()
 
     # ---- entry point ----
+    def read_stored(self, chunk: Sequence[ParsedService]) -> None:
+        """Read the chunk's services and their stored records, one query per table."""
+        numbers = {parsed.registry_number for parsed in chunk if parsed.record is not None}
+        services = list(
+            Service.objects.filter(registry_number__in=numbers).select_related("provider__region")
+        )
+        self.chunk_services = dict.fromkeys(numbers)
+        self.chunk_services.update((service.registry_number, service) for service in services)
+        self.chunk_stored = {
+            service.registry_number: record
+            for service, record in chunk_records(services, self._stored_editions())
+        }
+        self.written = set()
+
     def apply(self, parsed: ParsedService) -> ServiceOutcome:
         outcome = ServiceOutcome(parsed.registry_number, parsed.name, ERROR, parsed.location)
         if parsed.errors or parsed.record is None:
@@ -251,13 +283,10 @@ class _Importer:
                 % {"body": body},
                 locate("service", None, "body"),
             )
-        service = (
-            Service.objects.select_related("provider")
-            .filter(registry_number=record["registry_number"])
-            .first()
-        )
+        service = self._service(record["registry_number"])
         created = service is None
         if service is None:
+            self.written.add(record["registry_number"])
             service = service_create(
                 actor=self.actor,
                 provider=body,
@@ -273,6 +302,7 @@ class _Importer:
                 record, include_forms=parsed.has_forms
             ):
                 return UNCHANGED
+            self.written.add(service.registry_number)
         draft = self._draft(service, locate)
         draft = self._update_edition(draft, record, locate)
         self._replace_rows(draft, record, locate, has_forms=parsed.has_forms)
@@ -303,26 +333,28 @@ class _Importer:
                 locate("service", None, "under_single_standard"),
             )
 
+    def _stored_editions(self) -> models.QuerySet[Edition]:
+        """The editions a record is compared with (each service's newest one among them): the
+        current edition when publishing, else the newest that is not history (the open draft
+        when there is one)."""
+        if self.publish:
+            return Edition.objects.filter(status=EditionStatus.PUBLISHED)
+        return Edition.objects.exclude(status=EditionStatus.SUPERSEDED)
+
+    def _read_for_chunk(self, registry_number: str) -> bool:
+        return registry_number in self.chunk_services and registry_number not in self.written
+
+    def _service(self, registry_number: str) -> Service | None:
+        if self._read_for_chunk(registry_number):
+            return self.chunk_services[registry_number]
+        services = Service.objects.select_related("provider__region")
+        return services.filter(registry_number=registry_number).first()
+
     def _stored_record(self, service: Service) -> dict[str, Any] | None:
-        """The record to compare with: the current edition when publishing, else the newest
-        edition that is not history (the open draft when there is one)."""
-        editions = Edition.objects.filter(service=service)
-        editions = (
-            editions.filter(status=EditionStatus.PUBLISHED)
-            if self.publish
-            else editions.exclude(status=EditionStatus.SUPERSEDED)
-        )
-        prefetched = (
-            Service.objects.filter(pk=service.pk)
-            .select_related("provider__region")
-            .prefetch_related(
-                "categories", export_editions_prefetch(editions.order_by("-number"), "candidates")
-            )
-            .get()
-        )
-        if not prefetched.candidates:
-            return None
-        return edition_record(prefetched, prefetched.candidates[0])
+        if self._read_for_chunk(service.registry_number):
+            return self.chunk_stored.get(service.registry_number)
+        records = chunk_records([service], self._stored_editions())
+        return next((record for _service, record in records), None)
 
     def _draft(self, service: Service, locate: Locator) -> Edition:
         open_edition = service.editions.open().first()

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import ManyToManyField, Prefetch, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import F, Lookup, ManyToManyField, Prefetch, QuerySet
 
 from registry.models import (
     ApplicantAttribute,
@@ -284,13 +285,37 @@ def edition_record(service: Service, edition: Edition, *, with_content: bool = F
     return record
 
 
-# The bulk path of the exports: one values() query per table per chunk of services instead of a
-# prefetch, which clones a queryset and builds model objects for every service and relation.
+# The bulk path of the exports: one values_list() query per table per chunk of services instead
+# of a prefetch, which clones a queryset and builds model objects for every service and relation.
 _ACT_COLUMNS = ("act_id", "act__kind", "act__number", "act__date")
 
 
+class AnyOf(Lookup):
+    """``column IN ids`` for a chunk's ids. On PostgreSQL the ids travel as one array parameter
+    (``= ANY(%s)``): Django's ``__in`` prepares and places every id of every list one by one,
+    which cost as much as running the queries."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        return list(self.rhs)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
+
+
+def _of(column: str, ids: Sequence[int]) -> AnyOf:
+    return AnyOf(F(column), ids)
+
+
 def _column_names(fields: tuple[str, ...]) -> list[str]:
-    """The values() columns that hold a section's record fields."""
+    """The values_list() columns that hold a section's record fields, edition_id first."""
     columns = ["edition_id", "variant_id", "variant__code"]
     for name in fields:
         if name == "variant":
@@ -306,32 +331,75 @@ def _column_names(fields: tuple[str, ...]) -> list[str]:
     return columns
 
 
-def _key_from(row: dict[str, Any], prefix: str) -> ActKey | None:
-    if row[f"{prefix}_id"] is None:
+def _key_at(row: Sequence[Any], at: int) -> ActKey | None:
+    """The act key from the four act columns starting at ``at`` (id, kind, number, date)."""
+    if row[at] is None:
         return None
-    return (row[f"{prefix}__kind"], row[f"{prefix}__number"], row[f"{prefix}__date"].isoformat())
+    return (row[at + 1], row[at + 2], row[at + 3].isoformat())
 
 
-def _row_values_from(row: dict[str, Any], fields: tuple[str, ...], *, with_content: bool) -> dict[str, Any]:
-    """What ``_row_values`` gives for a model row, from that row's values() dictionary."""
-    values: dict[str, Any] = {}
+def _row_builder(fields: tuple[str, ...], *, with_content: bool) -> Any:
+    """A function from a section's values_list() tuple (``_column_names``) to the dictionary
+    ``_row_values`` gives for the model row: the same keys in the same order."""
+    at = {name: index for index, name in enumerate(_column_names(fields))}
+    plan: list[tuple[str, str, int]] = []
     for name in fields:
         if name == "variant":
-            values[name] = row["variant__code"] if row["variant_id"] else ""
+            plan.append((name, "code", at["variant__code"]))
         elif name == "act":
-            values[name] = _key_from(row, "act")
+            plan.append((name, "act", at["act_id"]))
         elif name == "applicant_category":
-            values[name] = row["applicant_category__code"] if row["applicant_category_id"] else ""
+            plan.append((name, "code", at["applicant_category__code"]))
         elif name in ("amount", "target_value"):
-            values[name] = money(row[name])
+            plan.append((name, "money", at[name]))
         elif name == "file_name":
-            values[name] = row["file"].rsplit("/", 1)[-1] if row["file"] else ""
+            plan.append((name, "file_name", at["file"]))
         elif name == "sha256":
-            form = StandardForm(file=row["file"] or "")
-            values[name], values["content"] = file_digest(form, with_content=with_content)
+            plan.append((name, "sha256", at["file"]))
         else:
-            values[name] = row[name]
-    return values
+            plan.append((name, "value", at[name]))
+    if all(kind in ("value", "code", "act", "money") for _name, kind, _at in plan):
+        # The common case, without a branch per field: plain columns first, then the few that
+        # need converting (assigning to a key keeps its place in the dictionary).
+        names = tuple(name for name, _kind, _at in plan)
+        indexes = tuple(index for _name, _kind, index in plan)
+        codes = tuple((name, index) for name, kind, index in plan if kind == "code")
+        acts = tuple((name, index) for name, kind, index in plan if kind == "act")
+        moneys = tuple((name, index) for name, kind, index in plan if kind == "money")
+
+        def build(row: Sequence[Any]) -> dict[str, Any]:
+            values = dict(zip(names, [row[index] for index in indexes], strict=True))
+            for name, index in codes:
+                # The code of a joined row, "" without one (codes are never empty).
+                values[name] = row[index] or ""
+            for name, index in acts:
+                values[name] = _key_at(row, index)
+            for name, index in moneys:
+                values[name] = money(row[index])
+            return values
+
+        return build
+
+    def build_slowly(row: Sequence[Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, kind, index in plan:
+            value = row[index]
+            if kind == "code":
+                values[name] = value or ""
+            elif kind == "act":
+                values[name] = _key_at(row, index)
+            elif kind == "money":
+                values[name] = money(value)
+            elif kind == "file_name":
+                values[name] = value.rsplit("/", 1)[-1] if value else ""
+            elif kind == "sha256":
+                form = StandardForm(file=value or "")
+                values[name], values["content"] = file_digest(form, with_content=with_content)
+            else:
+                values[name] = value
+        return values
+
+    return build_slowly
 
 
 def _m2m_codes(field: ManyToManyField, owner_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -339,7 +407,7 @@ def _m2m_codes(field: ManyToManyField, owner_ids: Sequence[int]) -> dict[int, li
     through = field.remote_field.through
     source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     codes: dict[int, list[str]] = defaultdict(list)
-    pairs = through.objects.filter(**{f"{source}_id__in": owner_ids}).values_list(
+    pairs = through.objects.filter(_of(f"{source}_id", owner_ids)).values_list(
         f"{source}_id", f"{target}__code"
     )
     for owner_id, code in pairs:
@@ -349,87 +417,91 @@ def _m2m_codes(field: ManyToManyField, owner_ids: Sequence[int]) -> dict[int, li
     return codes
 
 
-def _grouped(rows: Iterable[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
-    groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
+def _grouped(rows: Iterable[Sequence[Any]]) -> dict[int, list[Sequence[Any]]]:
+    """Rows by their first column (the edition or attribute id)."""
+    groups: dict[int, list[Sequence[Any]]] = defaultdict(list)
     for row in rows:
-        groups[row[key]].append(row)
+        groups[row[0]].append(row)
     return groups
+
+
+_EDITION_COLUMNS = (
+    "id",
+    "service_id",
+    *EDITION_SCALARS,
+    "effective_date",
+    "amending_act_id",
+    "amending_act__kind",
+    "amending_act__number",
+    "amending_act__date",
+    "change_note",
+    "number",
+    "status",
+)
+_SCALARS_AT = len(EDITION_SCALARS) + 2
 
 
 def chunk_records(
     services: Sequence[Service], editions: QuerySet[Edition], *, with_content: bool = False
 ) -> Iterator[tuple[Service, dict[str, Any]]]:
-    """The records of a chunk of services (``provider__region`` selected), each with the newest
+    """The records of a chunk of services (their providers and regions at hand), each with the newest
     of its editions in ``editions``; services without one are skipped. The same records as
     ``edition_record`` gives, read with a fixed number of queries whatever the chunk's size."""
     if not services:
         return
     service_ids = [service.pk for service in services]
-    newest: dict[int, dict[str, Any]] = {}
-    edition_columns = (
-        "id",
-        "service_id",
-        *EDITION_SCALARS,
-        "effective_date",
-        "amending_act_id",
-        "amending_act__kind",
-        "amending_act__number",
-        "amending_act__date",
-        "change_note",
-        "number",
-        "status",
-    )
+    newest: dict[int, tuple[Any, ...]] = {}
     for row in (
-        editions.filter(service_id__in=service_ids).order_by("service_id", "-number").values(*edition_columns)
+        editions.filter(_of("service_id", service_ids))
+        .order_by("service_id", "-number")
+        .values_list(*_EDITION_COLUMNS)
     ):
-        newest.setdefault(row["service_id"], row)
-    edition_ids = [row["id"] for row in newest.values()]
+        newest.setdefault(row[1], row)
+    edition_ids = [row[0] for row in newest.values()]
     categories = _m2m_codes(Service._meta.get_field("categories"), service_ids)
     choices = {name: _m2m_codes(Edition._meta.get_field(name), edition_ids) for name in EDITION_CHOICES}
     sections = {
         section: _grouped(
-            model.objects.filter(edition_id__in=edition_ids)
+            model.objects.filter(_of("edition_id", edition_ids))
             .order_by("edition_id", "order", "id")
-            .values(*_column_names(fields)),
-            "edition_id",
+            .values_list(*_column_names(fields))
         )
         for section, (model, fields) in ROW_SECTIONS.items()
     }
+    builders = {
+        section: _row_builder(fields, with_content=with_content)
+        for section, (_model, fields) in ROW_SECTIONS.items()
+    }
     variants = _grouped(
-        Variant.objects.filter(edition_id__in=edition_ids)
+        Variant.objects.filter(_of("edition_id", edition_ids))
         .order_by("edition_id", "order", "id")
-        .values("id", "edition_id", *VARIANT_FIELDS),
-        "edition_id",
+        .values_list("edition_id", "id", *VARIANT_FIELDS)
     )
     selected_by: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for variant_id, attribute, value in Variant.attribute_values.through.objects.filter(
-        variant__edition_id__in=edition_ids
+        _of("variant__edition_id", edition_ids)
     ).values_list("variant_id", "attributevalue__attribute__code", "attributevalue__code"):
         selected_by[variant_id].append((attribute, value))
     attributes = _grouped(
-        ApplicantAttribute.objects.filter(edition_id__in=edition_ids)
+        ApplicantAttribute.objects.filter(_of("edition_id", edition_ids))
         .order_by("edition_id", "order", "id")
-        .values("id", "edition_id", "code", "question"),
-        "edition_id",
+        .values_list("edition_id", "id", "code", "question")
     )
     attribute_values = _grouped(
-        AttributeValue.objects.filter(attribute__edition_id__in=edition_ids)
+        AttributeValue.objects.filter(_of("attribute__edition_id", edition_ids))
         .order_by("attribute_id", "order", "id")
-        .values("attribute_id", "code", "label"),
-        "attribute_id",
+        .values_list("attribute_id", "code", "label")
     )
     bodies: dict[int, dict[str, Any]] = {}
     for service in services:
         edition = newest.get(service.pk)
         if edition is None:
             continue
-        edition_id = edition["id"]
-        values: dict[str, Any] = {name: edition[name] for name in EDITION_SCALARS}
-        values["effective_date"] = edition["effective_date"]
-        values["amending_act"] = _key_from(edition, "amending_act")
-        values["change_note"] = edition["change_note"]
-        values["number"] = edition["number"]
-        values["status"] = edition["status"]
+        edition_id = edition[0]
+        values: dict[str, Any] = dict(zip(EDITION_SCALARS, edition[2:_SCALARS_AT], strict=True))
+        values["effective_date"] = edition[_SCALARS_AT]
+        values["amending_act"] = _key_at(edition, _SCALARS_AT + 1)
+        values["change_note"], values["number"], values["status"] = edition[_SCALARS_AT + 5 :]
         for name in EDITION_CHOICES:
             values[name] = choices[name].get(edition_id, [])
         if service.provider_id not in bodies:
@@ -443,28 +515,24 @@ def chunk_records(
             "edition": values,
             "attributes": [
                 {
-                    "code": attribute["code"],
-                    "question": attribute["question"],
+                    "code": code,
+                    "question": question,
                     "values": [
-                        {"code": value["code"], "label": value["label"]}
-                        for value in attribute_values.get(attribute["id"], [])
+                        {"code": value, "label": label} for _id, value, label in attribute_values.get(pk, [])
                     ],
                 }
-                for attribute in attributes.get(edition_id, [])
+                for _edition, pk, code, question in attributes.get(edition_id, [])
             ],
             "variants": [
                 {
-                    **{name: variant[name] for name in VARIANT_FIELDS},
-                    "selected_by": sorted(selected_by.get(variant["id"], [])),
+                    **dict(zip(VARIANT_FIELDS, variant[2:], strict=True)),
+                    "selected_by": sorted(selected_by.get(variant[1], [])),
                 }
                 for variant in variants.get(edition_id, [])
             ],
         }
-        for section, (_model, fields) in ROW_SECTIONS.items():
-            record[section] = [
-                _row_values_from(row, fields, with_content=with_content)
-                for row in sections[section].get(edition_id, [])
-            ]
+        for section, build in builders.items():
+            record[section] = [build(row) for row in sections[section].get(edition_id, [])]
         yield service, record
 
 

@@ -16,7 +16,8 @@ OUTCOME_LABELS = {
 MAX_ERRORS = 500
 
 
-@dataclass(frozen=True)
+# Slots: a report holds one outcome and one location per service of the file (100 000 and more).
+@dataclass(frozen=True, slots=True)
 class Location:
     """A place in a file: the XPath and line of an XML element, or sheet, row and column."""
 
@@ -42,7 +43,7 @@ class Location:
         return ", ".join(parts) or _("файл целиком")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportProblem:
     message: str
     location: Location = field(default_factory=Location)
@@ -51,7 +52,7 @@ class ImportProblem:
         return f"{self.location}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ServiceOutcome:
     registry_number: str
     name: str

@@ -59,7 +59,8 @@ class ExportRequest:
 class ExportSelection:
     """An export's data, resolved once: the header values and the querysets to stream.
 
-    ``services`` are the services in scope (provider selected), ``editions`` the editions an
+    ``services`` are the services in scope (their providers are attached per chunk by
+    ``export_records``), ``editions`` the editions an
     export may carry: each service's newest one among them goes into the file."""
 
     request: ExportRequest
@@ -81,9 +82,13 @@ def _editions(content: str) -> QuerySet[Edition]:
 
 def _published_services(filters: Mapping[str, str]) -> QuerySet[Service]:
     from registry.catalogue.filters import ServiceFilter
-    from registry.catalogue.selectors import catalogue_editions, services_matching
+    from registry.catalogue.selectors import catalogue_editions, catalogue_entries, services_matching
 
     data = {name: filters[name] for name in FILTER_NAMES if filters.get(name)}
+    if not data:
+        # The filter's own queryset, without building its form and choice lists (a cold cache
+        # costs more than reading the first chunks).
+        return services_matching(catalogue_entries().filter(edition_id__in=catalogue_editions().values("pk")))
     catalogue_filter = ServiceFilter(data, queryset=catalogue_editions())
     if data and not catalogue_filter.is_valid():
         field_name, errors = next(iter(catalogue_filter.errors.items()))
@@ -146,11 +151,7 @@ def export_selection(request: ExportRequest) -> ExportSelection:
         .select_related("region")
         .order_by("level", "ogrn", "full_name", "pk")
     )
-    streamed = (
-        Service.objects.filter(pk__in=services.values("pk"))
-        .select_related("provider__region")
-        .order_by("registry_number")
-    )
+    streamed = Service.objects.filter(pk__in=services.values("pk")).order_by("registry_number")
     return ExportSelection(
         request=request,
         sequence=sequence,
@@ -167,9 +168,18 @@ def export_records(
     selection: ExportSelection, *, chunk_size: int, with_content: bool = False
 ) -> Iterator[tuple[Service, dict[str, Any]]]:
     """Every service in the selection with its record, in registry-number order, read chunk by
-    chunk (``records.chunk_records``): memory holds one chunk, the queries grow with the chunks."""
+    chunk (``records.chunk_records``): memory holds one chunk, the queries grow with the chunks.
+
+    Providers are read once each and attached to their services, rather than joined to every
+    service row (a registry has one body per few dozen services)."""
     services = selection.services.iterator(chunk_size=chunk_size)
+    bodies: dict[int, ProviderBody] = {}
     while chunk := list(islice(services, chunk_size)):
+        missing = {service.provider_id for service in chunk} - bodies.keys()
+        if missing:
+            bodies.update(ProviderBody.objects.select_related("region").in_bulk(missing))
+        for service in chunk:
+            service.provider = bodies[service.provider_id]
         yield from chunk_records(chunk, selection.editions, with_content=with_content)
 
 

@@ -3,7 +3,8 @@
 The file is read with ``iterparse`` (no DTD, no entities, no network, no huge trees) one
 element at a time: each legal act, body and service is validated against the XSD on its own
 (errors keep their line and XPath), turned into a record and dropped from the tree, so memory
-stays flat for any number of services. What remains at the end (the root and its empty
+stays flat for any number of services (a service's element lives on, detached, as long as its
+parsed record: the importer takes a chunk of them at a time). What remains at the end (the root and its empty
 lists) is validated too."""
 
 import base64
@@ -430,7 +431,12 @@ def _services(
                     bodies[elem.get("id")] = _body_values(elem)
             elif (name, container) == ("service", "services"):
                 counters[name] += 1
-                yield _parse_service(elem, counters[name], act_ids, bodies)
+                parsed = _parse_service(elem, counters[name], act_ids, bodies)
+                # Detached, not cleared: the importer takes services a chunk at a time and
+                # locates its errors in the element, which lives as long as the parsed service.
+                parent.remove(elem)
+                yield parsed
+                continue
             else:
                 continue
             elem.clear()

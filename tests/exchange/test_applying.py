@@ -1,0 +1,95 @@
+"""The importer reads the file's services a chunk at a time: the stored records it compares
+with are read with one query per table per chunk, and the outcome of every service is what it
+would be one service at a time (a number listed twice, errors located in services read ahead)."""
+
+import copy
+import math
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from lxml import etree
+
+from registry.demo import load_demo
+from registry.exchange.applying import run_import
+from registry.exchange.records import ROW_SECTIONS
+from registry.exchange.report import UNCHANGED, UPDATED, ImportReport
+from registry.exchange.xml_import import xml_source
+from tests.exchange.conftest import NS
+from tests.exchange.test_xml_import import edited, export_then_empty
+
+pytestmark = pytest.mark.django_db
+
+# What one chunk reads: its services, then (records.chunk_records) the newest editions, the
+# service categories, the four choice lists of editions, the row sections, the variants and the
+# answers that select them, the applicant attributes and their values.
+QUERIES_PER_CHUNK = 1 + 1 + 1 + 4 + len(ROW_SECTIONS) + 2 + 2
+# The file's transaction (a savepoint inside the test's own), rolled back: 3 statements; the
+# regions, read once.
+QUERIES_PER_IMPORT = 3 + 1
+# Each service is compared inside its own savepoint (SAVEPOINT, RELEASE).
+QUERIES_PER_SERVICE = 2
+
+
+def dry_run(path: Path, *, chunk_size: int, publish: bool = True) -> ImportReport:
+    return run_import(
+        lambda report: xml_source(path, report),
+        actor=None,
+        dry_run=True,
+        publish=publish,
+        report=ImportReport(),
+        chunk_size=chunk_size,
+    )
+
+
+def bodies_in(path: Path) -> int:
+    return len(etree.parse(str(path)).getroot().find(f"{NS}bodies"))
+
+
+@pytest.mark.parametrize(("level", "chunk_size"), [("federal", 2), ("federal", 500), (None, 4), (None, 500)])
+def test_an_unchanged_file_reads_the_stored_records_once_per_chunk(tmp_path, level, chunk_size):
+    path = export_then_empty(tmp_path, **({"filters": {"level": level}} if level else {}))
+    load_demo()
+    with CaptureQueriesContext(connection) as queries:
+        report = dry_run(path, chunk_size=chunk_size)
+    services = len(report.services)
+    assert report.ok and report.counts()[UNCHANGED] == services > 2
+    assert len(queries) == (
+        QUERIES_PER_IMPORT
+        + bodies_in(path)
+        + QUERIES_PER_CHUNK * math.ceil(services / chunk_size)
+        + QUERIES_PER_SERVICE * services
+    )
+
+
+def test_a_service_listed_twice_is_compared_with_what_its_first_occurrence_wrote(tmp_path):
+    path = export_then_empty(tmp_path, filters={"level": "federal"})
+    load_demo()
+
+    def renamed_twice(root):
+        services = root.find(f"{NS}services")
+        first = services[1]
+        first.find(f"{NS}edition/{NS}shortName").text = "Новое краткое наименование"
+        services.append(copy.deepcopy(first))
+
+    twice = edited(path, renamed_twice)
+    outcomes = [item.outcome for item in dry_run(twice, chunk_size=500, publish=False).services]
+    assert outcomes == [UNCHANGED, UPDATED, UNCHANGED, UNCHANGED, UNCHANGED, UNCHANGED]
+    # The same as one service at a time.
+    assert [item.outcome for item in dry_run(twice, chunk_size=1, publish=False).services] == outcomes
+
+
+def test_an_error_in_a_service_read_ahead_names_its_attribute(tmp_path):
+    path = export_then_empty(tmp_path, filters={"level": "federal"})
+    load_demo()
+
+    def flip_single_standard(root):
+        service = root.find(f"{NS}services")[0]
+        flipped = "false" if service.get("underSingleStandard") == "true" else "true"
+        service.set("underSingleStandard", flipped)
+
+    report = dry_run(edited(path, flip_single_standard), chunk_size=500)
+    (problem,) = report.errors()
+    assert problem.location.xpath == "/registry/services/service[1]/@underSingleStandard"
+    assert "единого стандарта" in problem.message
