@@ -12,6 +12,7 @@ The file's services are taken a chunk at a time: the chunk's services and their 
 chunk is read again on its own, so a number that occurs twice sees the first occurrence's
 result, as it would one service at a time."""
 
+import datetime
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ from registry.exchange.report import (
     ERROR,
     UNCHANGED,
     UPDATED,
+    WITHDRAWAL_NOT_APPLIED,
+    WITHDRAWN,
     ImportProblem,
     ImportReport,
     Location,
@@ -75,6 +78,7 @@ from registry.services import (
     edition_submit,
     edition_update,
     service_create,
+    service_withdraw,
 )
 from regulations.models import LegalAct
 
@@ -115,13 +119,26 @@ class ParsedService:
     has_forms: bool = True
 
 
+@dataclass(frozen=True)
+class ParsedWithdrawal:
+    """A service the file lists as withdrawn from the registry (an incremental export's
+    ``withdrawn`` list): its number, the date and the public reason."""
+
+    registry_number: str
+    withdrawn_on: datetime.date
+    reason: str
+    location: Location
+
+
 @dataclass
 class ImportSource:
-    """What a reader gives the importer: the legal acts the file cites, by their key, and the
-    services, read lazily (file errors found while reading go straight to the report)."""
+    """What a reader gives the importer: the legal acts the file cites, by their key, the
+    services, read lazily (file errors found while reading go straight to the report), and the
+    withdrawals, filled in as the file is read (they follow the services)."""
 
     acts: dict[ActKey, dict[str, Any]]
     services: Iterable[ParsedService]
+    withdrawals: list[ParsedWithdrawal] = field(default_factory=list)
 
 
 class FileStash:
@@ -164,6 +181,8 @@ def run_import(
                 importer.read_stored(chunk)
                 for parsed in chunk:
                     report.add(importer.apply(parsed))
+            for withdrawal in source.withdrawals:
+                report.add(importer.withdraw(withdrawal))
             if dry_run or not report.ok:
                 raise _Rollback
     except _Rollback:
@@ -309,6 +328,31 @@ class _Importer:
         if self.publish:
             self._publish(draft, record)
         return CREATED if created else UPDATED
+
+    def withdraw(self, withdrawal: ParsedWithdrawal) -> ServiceOutcome:
+        """Withdraw a service the file lists as withdrawn: only when publishing (an administrator;
+        a withdrawal is a reviewer's decision, not a draft), through ``service_withdraw``. A
+        service already withdrawn, or not in the registry, is left as it is."""
+        service = Service.objects.filter(registry_number=withdrawal.registry_number).first()
+        current = service and service.editions.filter(status=EditionStatus.PUBLISHED).first()
+        name = (current.short_name or current.full_name) if current else ""
+        outcome = ServiceOutcome(withdrawal.registry_number, name, UNCHANGED, withdrawal.location)
+        if service is None or service.is_withdrawn:
+            return outcome
+        if not self.publish:
+            outcome.outcome = WITHDRAWAL_NOT_APPLIED
+            return outcome
+        try:
+            with transaction.atomic():
+                service_withdraw(
+                    service=service, actor=self.actor, reason=withdrawal.reason, date=withdrawal.withdrawn_on
+                )
+        except WorkflowError as error:
+            outcome.outcome = ERROR
+            outcome.errors.append(ImportProblem(str(error), withdrawal.location))
+            return outcome
+        outcome.outcome = WITHDRAWN
+        return outcome
 
     # ---- the service ----
     def _check_service(self, service: Service, body: ProviderBody, record: dict, locate: Locator) -> None:

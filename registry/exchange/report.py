@@ -7,11 +7,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
+# A service listed as withdrawn in the file: withdrawn (on import with publication), or left as
+# it is (a withdrawal is a reviewer's decision, not a draft).
+WITHDRAWN, WITHDRAWAL_NOT_APPLIED = "withdrawn", "withdrawal_not_applied"
 OUTCOME_LABELS = {
     CREATED: gettext_lazy("будет создана / создана"),
     UPDATED: gettext_lazy("будет изменена / изменена"),
     UNCHANGED: gettext_lazy("без изменений"),
     ERROR: gettext_lazy("ошибка"),
+    WITHDRAWN: gettext_lazy("будет исключена / исключена из реестра"),
+    WITHDRAWAL_NOT_APPLIED: gettext_lazy(
+        "исключение из реестра не применено: оно выполняется только при загрузке с публикацией"
+    ),
 }
 MAX_ERRORS = 500
 
@@ -89,7 +96,7 @@ class ImportReport:
         return self.error_count == 0
 
     def counts(self) -> dict[str, int]:
-        totals = dict.fromkeys((CREATED, UPDATED, UNCHANGED, ERROR), 0)
+        totals = dict.fromkeys(OUTCOME_LABELS, 0)
         for item in self.services:
             totals[item.outcome] += 1
         return totals
@@ -114,6 +121,11 @@ class ImportReport:
             )
             % counts
         )
+        if counts[WITHDRAWN] or counts[WITHDRAWAL_NOT_APPLIED]:
+            lines.append(
+                _("Исключение из реестра: исключено %(withdrawn)s, не применено %(withdrawal_not_applied)s.")
+                % counts
+            )
         if not self.ok:
             lines.append(
                 _("В файле %(count)s ошибок: ничего из файла не записано.") % {"count": self.error_count}

@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from registry.exchange.applying import ImportSource, ParsedService
+from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
 from registry.exchange.records import ActKey, money
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import (
@@ -376,15 +376,20 @@ def xml_source(path: Path, report: ImportReport) -> ImportSource:
     except UnsafeFile as refused:
         report.add_file_error(str(refused))
         return ImportSource(acts=acts, services=[])
-    return ImportSource(acts=acts, services=_services(path, report, acts))
+    source = ImportSource(acts=acts, services=[])
+    source.services = _services(path, report, acts, source.withdrawals)
+    return source
 
 
 def _services(
-    path: Path, report: ImportReport, acts: dict[ActKey, dict[str, Any]]
+    path: Path,
+    report: ImportReport,
+    acts: dict[ActKey, dict[str, Any]],
+    withdrawals: list[ParsedWithdrawal],
 ) -> Iterator[ParsedService]:
     act_ids: dict[str, ActKey] = {}
     bodies: dict[str, dict[str, Any]] = {}
-    counters = {"legalAct": 0, "body": 0, "service": 0}
+    counters = {"legalAct": 0, "body": 0, "service": 0, "withdrawn": 0}
     root = None
     context = etree.iterparse(str(path), events=("start", "end"), **xml_parser_options())
     try:
@@ -429,6 +434,27 @@ def _services(
                     report.add_file_error(problem.message, problem.location)
                 if not problems:
                     bodies[elem.get("id")] = _body_values(elem)
+            elif (name, container) == ("service", "withdrawn"):
+                counters["withdrawn"] += 1
+                # Checked against the schema with the whole file at its end: an invalid entry
+                # is a file error, and then nothing is applied.
+                try:
+                    withdrawn_on = _date(elem.get("withdrawnOn"))
+                except ValueError:
+                    withdrawn_on = None  # the schema check names it
+                if withdrawn_on is not None:
+                    withdrawals.append(
+                        ParsedWithdrawal(
+                            registry_number=elem.get("registryNumber", ""),
+                            withdrawn_on=withdrawn_on,
+                            reason=_text(elem, "reason"),
+                            location=Location(
+                                xpath=f"/registry/withdrawn/service[{counters['withdrawn']}]",
+                                line=elem.sourceline,
+                            ),
+                        )
+                    )
+                continue
             elif (name, container) == ("service", "services"):
                 counters[name] += 1
                 parsed = _parse_service(elem, counters[name], act_ids, bodies)
