@@ -77,6 +77,7 @@ from registry.services import (
     edition_rows_update,
     edition_submit,
     edition_update,
+    service_categories_set,
     service_create,
     service_withdraw,
 )
@@ -317,10 +318,11 @@ class _Importer:
         else:
             self._check_service(service, body, record, locate)
             stored = self._stored_record(service)
+            recategorised = self._categories(service, stored, record, locate)
             if stored is not None and comparable(stored, include_forms=parsed.has_forms) == comparable(
                 record, include_forms=parsed.has_forms
             ):
-                return UNCHANGED
+                return UPDATED if recategorised else UNCHANGED
             self.written.add(service.registry_number)
         draft = self._draft(service, locate)
         draft = self._update_edition(draft, record, locate)
@@ -355,6 +357,18 @@ class _Importer:
         return outcome
 
     # ---- the service ----
+    def _categories(self, service: Service, stored: dict | None, record: dict, locate: Locator) -> bool:
+        """Put an existing service under the file's categories; True when they changed."""
+        wanted = sorted(record["categories"])
+        if stored is not None and sorted(stored["categories"]) == wanted:
+            return False
+        categories = self._codes(Category, wanted, locate("service", None, "categories"))
+        if sorted(category.code for category in service.categories.all()) == wanted:
+            return False
+        self.written.add(service.registry_number)
+        service_categories_set(service=service, actor=self.actor, categories=categories)
+        return True
+
     def _check_service(self, service: Service, body: ProviderBody, record: dict, locate: Locator) -> None:
         if service.provider_id != body.pk:
             raise ImportFailure(

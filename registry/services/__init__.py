@@ -36,7 +36,12 @@ from registry.services.lifecycle import (
     edition_submit,
     editions_publish_due,
 )
-from registry.services.service_records import service_create, service_restore, service_withdraw
+from registry.services.service_records import (
+    service_categories_set,
+    service_create,
+    service_restore,
+    service_withdraw,
+)
 
 __all__ = [
     "ActionForbidden",
@@ -71,4 +76,5 @@ __all__ = [
     "service_create",
     "service_restore",
     "service_withdraw",
+    "service_categories_set",
 ]

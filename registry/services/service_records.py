@@ -1,4 +1,5 @@
-"""Services as registry entries: creating one, withdrawing it from the catalogue, restoring it."""
+"""Services as registry entries: creating one, classifying it, withdrawing it from the catalogue,
+restoring it."""
 
 import datetime
 from collections.abc import Iterable
@@ -66,6 +67,32 @@ def service_create(
                     "categories": categories,
                 },
             ),
+        )
+        return service
+
+
+def service_categories_set(*, service: Service, actor: User, categories: Iterable[Category]) -> Service:
+    """Put the service under these categories and life situations (the catalogue's
+    classification, not statutory content: it takes effect at once, without a new edition)."""
+    with transaction.atomic():
+        service = lock_service(service)
+        require_visible_service(actor, service)
+        require_role(
+            can_create_service(actor, service.provider),
+            action=_("менять категории услуг органа"),
+            who=OFFICIAL_OR_ADMIN,
+            service=service,
+        )
+        categories = sorted(set(categories), key=lambda category: category.code)
+        before = sorted(service.categories.all(), key=lambda category: category.code)
+        if before == categories:
+            return service
+        service.categories.set(categories)
+        audit_record(
+            kind=AuditEventKind.EDITED,
+            service=service,
+            actor=actor,
+            changes=field_changes({"categories": before}, {"categories": categories}),
         )
         return service
 

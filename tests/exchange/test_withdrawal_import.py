@@ -122,3 +122,43 @@ def test_a_withdrawal_the_workflow_refuses_fails_the_whole_file(changes_file):
     [problem] = report.errors()
     assert problem.location.xpath == "/registry/withdrawn/service[1]"
     assert not Service.objects.get(pk=service.pk).is_withdrawn
+
+
+def test_an_existing_service_takes_the_file_s_categories_with_an_audit_event(tmp_path):
+    from registry.exchange.report import UPDATED
+    from registry.models import AuditEvent, AuditEventKind, Category, CategoryKind
+
+    family = Category.objects.create(code="family-x", name="Семья", kind=CategoryKind.CATEGORY)
+    birth = Category.objects.create(code="birth-x", name="Рождение ребёнка", kind=CategoryKind.LIFE_SITUATION)
+    service = factories.service()
+    service.categories.add(family)
+    publish(factories.complete_edition(service))
+    data = export_xml(registry_number=service.registry_number)
+    service.categories.set([birth])
+    path = tmp_path / "one.xml"
+    path.write_bytes(data)
+
+    report = import_file(path, actor=None, dry_run=False)
+    assert report.ok and outcomes(report) == [(service.registry_number, UPDATED)]
+    assert list(service.categories.values_list("code", flat=True)) == ["family-x"]
+    event = AuditEvent.objects.filter(service=service, kind=AuditEventKind.EDITED).latest("id")
+    assert "categories" in event.changes
+    again = import_file(path, actor=None, dry_run=False)
+    assert outcomes(again) == [(service.registry_number, UNCHANGED)]
+
+
+def test_an_unknown_category_code_fails_the_file_with_its_place(tmp_path):
+    from registry.models import Category, CategoryKind
+
+    family = Category.objects.create(code="family-y", name="Семья", kind=CategoryKind.CATEGORY)
+    service = factories.service()
+    publish(factories.complete_edition(service))
+    service.categories.add(family)
+    data = export_xml(registry_number=service.registry_number).replace(b'code="family-y"', b'code="no-such"')
+    service.categories.clear()
+    path = tmp_path / "one.xml"
+    path.write_bytes(data)
+    report = import_file(path, actor=None, dry_run=False)
+    assert not report.ok
+    assert any("no-such" in problem.message for problem in report.errors())
+    assert not service.categories.exists()
