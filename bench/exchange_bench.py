@@ -37,6 +37,12 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # DEBUG=1 only supplies the development SECRET_KEY: with DEBUG on, Django keeps the SQL of the
+    # last 9 000 queries, which at 100 000 services (3 400 queries with 500 ids each) is tens of
+    # megabytes of the peak that production, with DEBUG off, never holds.
+    settings.DEBUG = False
 
 
 def _records():

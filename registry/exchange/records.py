@@ -15,11 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import F, Lookup, ManyToManyField, Prefetch, QuerySet
+from django.db.models import F, Lookup, ManyToManyField, Prefetch, QuerySet, Value
 
 from registry.models import (
     ApplicantAttribute,
-    AttributeValue,
     Document,
     Edition,
     Fee,
@@ -402,18 +401,24 @@ def _row_builder(fields: tuple[str, ...], *, with_content: bool) -> Any:
     return build_slowly
 
 
-def _m2m_codes(field: ManyToManyField, owner_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The sorted codes of a many-to-many field's choices, by owner id."""
-    through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    codes: dict[int, list[str]] = defaultdict(list)
-    pairs = through.objects.filter(_of(f"{source}_id", owner_ids)).values_list(
-        f"{source}_id", f"{target}__code"
-    )
-    for owner_id, code in pairs:
-        codes[owner_id].append(code)
-    for values in codes.values():
-        values.sort()
+def _m2m_codes(fields: Sequence[tuple[ManyToManyField, Sequence[int]]]) -> list[dict[int, list[str]]]:
+    """For each (many-to-many field, owner ids): the sorted codes of the chosen items by owner
+    id. One query for all the fields (UNION ALL, each part tagged with its field's index)."""
+    parts = []
+    for index, (field, owner_ids) in enumerate(fields):
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        parts.append(
+            through.objects.filter(_of(f"{source}_id", owner_ids)).values_list(
+                Value(index), f"{source}_id", f"{target}__code"
+            )
+        )
+    codes: list[dict[int, list[str]]] = [defaultdict(list) for _field in fields]
+    for index, owner_id, code in parts[0].union(*parts[1:], all=True):
+        codes[index][owner_id].append(code)
+    for by_owner in codes:
+        for values in by_owner.values():
+            values.sort()
     return codes
 
 
@@ -458,8 +463,13 @@ def chunk_records(
     ):
         newest.setdefault(row[1], row)
     edition_ids = [row[0] for row in newest.values()]
-    categories = _m2m_codes(Service._meta.get_field("categories"), service_ids)
-    choices = {name: _m2m_codes(Edition._meta.get_field(name), edition_ids) for name in EDITION_CHOICES}
+    categories, *chosen = _m2m_codes(
+        [
+            (Service._meta.get_field("categories"), service_ids),
+            *((Edition._meta.get_field(name), edition_ids) for name in EDITION_CHOICES),
+        ]
+    )
+    choices = dict(zip(EDITION_CHOICES, chosen, strict=True))
     sections = {
         section: _grouped(
             model.objects.filter(_of("edition_id", edition_ids))
@@ -472,26 +482,34 @@ def chunk_records(
         section: _row_builder(fields, with_content=with_content)
         for section, (_model, fields) in ROW_SECTIONS.items()
     }
-    variants = _grouped(
+    # Variants with the answers that select them, attributes with their values: one row per
+    # pair (outer joins), so the rows of one variant or attribute are consecutive.
+    variants: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    selected_by: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for edition_id, variant_id, *columns, attribute, value in (
         Variant.objects.filter(_of("edition_id", edition_ids))
         .order_by("edition_id", "order", "id")
-        .values_list("edition_id", "id", *VARIANT_FIELDS)
-    )
-    selected_by: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for variant_id, attribute, value in Variant.attribute_values.through.objects.filter(
-        _of("variant__edition_id", edition_ids)
-    ).values_list("variant_id", "attributevalue__attribute__code", "attributevalue__code"):
-        selected_by[variant_id].append((attribute, value))
-    attributes = _grouped(
+        .values_list(
+            "edition_id", "id", *VARIANT_FIELDS, "attribute_values__attribute__code", "attribute_values__code"
+        )
+    ):
+        if variant_id not in selected_by:
+            variants[edition_id].append((edition_id, variant_id, *columns))
+        selected = selected_by[variant_id]
+        if value is not None:
+            selected.append((attribute, value))
+    attributes: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    attribute_values: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for edition_id, attribute_id, code, question, value, label in (
         ApplicantAttribute.objects.filter(_of("edition_id", edition_ids))
-        .order_by("edition_id", "order", "id")
-        .values_list("edition_id", "id", "code", "question")
-    )
-    attribute_values = _grouped(
-        AttributeValue.objects.filter(_of("attribute__edition_id", edition_ids))
-        .order_by("attribute_id", "order", "id")
-        .values_list("attribute_id", "code", "label")
-    )
+        .order_by("edition_id", "order", "id", "values__order", "values__id")
+        .values_list("edition_id", "id", "code", "question", "values__code", "values__label")
+    ):
+        if attribute_id not in attribute_values:
+            attributes[edition_id].append((edition_id, attribute_id, code, question))
+        found = attribute_values[attribute_id]
+        if value is not None:
+            found.append((attribute_id, value, label))
     bodies: dict[int, dict[str, Any]] = {}
     for service in services:
         edition = newest.get(service.pk)
