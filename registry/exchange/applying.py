@@ -455,8 +455,11 @@ class _Importer:
                         _("Субъекта РФ с кодом %(code)s нет в справочнике.") % {"code": values["region"]},
                         location,
                     )
+            superior = self._body(values["parent"], location) if values.get("parent") else None
             body = ProviderBody(
-                **{name: value for name, value in values.items() if name != "region"}, region=region
+                **{name: value for name, value in values.items() if name not in ("region", "parent")},
+                region=region,
+                parent=superior,
             )
             try:
                 body.full_clean()

@@ -16,7 +16,9 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import F, Lookup, ManyToManyField, Prefetch, QuerySet, Value
+from django.utils.translation import gettext as _
 
+from registry.exchange.report import ImportProblem, Location
 from registry.models import (
     ApplicantAttribute,
     Document,
@@ -178,6 +180,36 @@ def body_record(body: ProviderBody) -> dict[str, Any]:
     values = {name: getattr(body, name) for name in BODY_FIELDS if name != "region"}
     values["region"] = body.region.code if body.region_id else ""
     return values
+
+
+def with_superior(bodies: dict[str, dict[str, Any]], ref: str) -> dict[str, Any] | None:
+    """The file's body ``ref`` with its superior's values under ``parent`` (and theirs, up the
+    chain), as the importer creates them; a reference to no body of the file, or a loop, ends
+    the chain."""
+    chain: list[str] = []
+    while ref in bodies and ref not in chain:
+        chain.append(ref)
+        ref = bodies[ref].get("parent") or ""
+    superior = None
+    for name in reversed(chain):
+        superior = {**bodies[name], "parent": superior}
+    return superior
+
+
+def superior_problems(bodies: dict[str, dict[str, Any]], places: dict[str, Location]) -> list[ImportProblem]:
+    """A body whose superior is not a body of the file, or is the body itself."""
+    problems = []
+    for ref, values in bodies.items():
+        superior = values.get("parent") or ""
+        if superior and (superior not in bodies or superior == ref):
+            problems.append(
+                ImportProblem(
+                    _("Вышестоящий орган «%(parent)s» органа «%(body)s» не найден среди органов файла.")
+                    % {"parent": superior, "body": values["full_name"]},
+                    places[ref],
+                )
+            )
+    return problems
 
 
 def body_key(body: dict[str, Any]) -> tuple[str, str]:

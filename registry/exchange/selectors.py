@@ -112,6 +112,22 @@ def _all_services(filters: Mapping[str, str]) -> QuerySet[Service]:
     return services
 
 
+def _with_superiors(body_ids: QuerySet) -> set[int]:
+    """The bodies and every body above them (``parent``), so that a file names each body it
+    refers to: a body's superior is part of what the registry holds about it."""
+    found = set(ProviderBody.objects.filter(pk__in=body_ids).values_list("pk", flat=True))
+    frontier = found
+    while frontier:
+        above = set(
+            ProviderBody.objects.filter(pk__in=frontier, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
+        )
+        frontier = above - found
+        found |= frontier
+    return found
+
+
 def export_selection(request: ExportRequest) -> ExportSelection:
     sequence = last_sequence()
     if request.content == CONTENT_DRAFTS:
@@ -147,7 +163,7 @@ def export_selection(request: ExportRequest) -> ExportSelection:
         | Q(pk__in=Fee.objects.filter(edition__in=editions.values("pk")).values("act_id"))
     ).order_by("kind", "date", "number", "pk")
     bodies = (
-        ProviderBody.objects.filter(pk__in=services.values("provider_id"))
+        ProviderBody.objects.filter(pk__in=_with_superiors(services.values("provider_id")))
         .select_related("region")
         .order_by("level", "ogrn", "full_name", "pk")
     )

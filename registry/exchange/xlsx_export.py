@@ -168,6 +168,7 @@ def write_registry_xlsx(
                     )
                 },
                 "region": body.region.code if body.region_id else "",
+                "parent": f"body-{body.parent_id}" if body.parent_id else "",
             }
         )
     for service, record in export_records(selection, chunk_size=chunk_size):

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from registry.exchange.applying import ImportSource, ParsedService
-from registry.exchange.records import ROW_SECTIONS, money
+from registry.exchange.records import ROW_SECTIONS, money, superior_problems, with_superior
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import MAX_XLSX_ROWS, UnsafeFile, check_xlsx
 from registry.exchange.xlsx_layout import (
@@ -206,10 +206,14 @@ def _source(workbook, report: ImportReport) -> ImportSource:
         act_ids[values["id"]] = key
         acts[key] = {name: value for name, value in values.items() if name != "id"}
     bodies: dict[str, dict] = {}
-    for _number, values, problems in read["bodies"][1]:
+    places: dict[str, Location] = {}
+    for number, values, problems in read["bodies"][1]:
         for problem in problems:
             report.add_file_error(problem.message, problem.location)
         bodies[values["id"]] = {name: value for name, value in values.items() if name != "id"}
+        places[values["id"]] = read["bodies"][0].location(number, "parent")
+    for problem in superior_problems(bodies, places):
+        report.add_file_error(problem.message, problem.location)
     grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for key in ("attributes", "variants", *[name for name in ROW_SECTIONS if name != "forms"]):
         rows, entries = read[key]
@@ -264,7 +268,7 @@ def _parse_service(
             return None
         return act_ids[ref]
 
-    body = bodies.get(values["body"])
+    body = with_superior(bodies, values["body"])
     if body is None:
         errors.append(
             ImportProblem(

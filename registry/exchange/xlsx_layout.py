@@ -219,6 +219,15 @@ def _bodies_sheet() -> Sheet:
                     ProviderBody, name, str(STATUTE["body"]), width=30 if name.endswith("name") else 16
                 )
             )
+    columns.append(
+        Column(
+            "parent",
+            str(_("Вышестоящий орган")),
+            str(_("Идентификатор другого органа на этом листе")),
+            TEXT,
+            12,
+        )
+    )
     return Sheet("bodies", str(_("Органы")), tuple(columns))
 
 

@@ -340,6 +340,7 @@ def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZ
                         "oktmo": body.oktmo,
                         "ogrn": body.ogrn,
                         "inn": body.inn,
+                        "parent": f"body-{body.parent_id}" if body.parent_id else None,
                     }
                     with xf.element(q("body"), _attrs(attrs)):
                         writer.leaf("fullName", body.full_name, required=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
-from registry.exchange.records import ActKey, money
+from registry.exchange.records import ActKey, money, superior_problems, with_superior
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import (
     PROLOG_BYTES,
@@ -141,7 +141,7 @@ class _ServiceReader:
         edition = service.find(q("edition"))
         self.places[("service", None)] = service
         self.places[("edition", None)] = edition
-        body = self.bodies.get(service.get("body"))
+        body = with_superior(self.bodies, service.get("body") or "")
         if body is None:
             raise KeyError(service.get("body"))
         grounds = edition.find(q("grounds"))
@@ -363,6 +363,7 @@ def _body_values(elem: etree._Element) -> dict[str, Any]:
         "email": _text(elem, "email"),
         "website": _text(elem, "website"),
         "working_hours": _text(elem, "workingHours"),
+        "parent": elem.get("parent", ""),
     }
 
 
@@ -390,6 +391,7 @@ def _services(
     act_ids: dict[str, ActKey] = {}
     bodies: dict[str, dict[str, Any]] = {}
     counters = {"legalAct": 0, "body": 0, "service": 0, "withdrawn": 0}
+    places: dict[str, Location] = {}
     root = None
     context = etree.iterparse(str(path), events=("start", "end"), **xml_parser_options())
     try:
@@ -415,6 +417,10 @@ def _services(
             if parent is None or not isinstance(elem.tag, str):
                 continue
             name, container = local(elem.tag), local(parent.tag)
+            if (name, container) == ("bodies", "registry"):
+                for problem in superior_problems(bodies, places):
+                    report.add_file_error(problem.message, problem.location)
+                continue
             if (name, container) == ("legalAct", "legalActs"):
                 counters[name] += 1
                 base = f"/registry/legalActs/legalAct[{counters[name]}]"
@@ -434,6 +440,7 @@ def _services(
                     report.add_file_error(problem.message, problem.location)
                 if not problems:
                     bodies[elem.get("id")] = _body_values(elem)
+                    places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
             elif (name, container) == ("service", "withdrawn"):
                 counters["withdrawn"] += 1
                 # Checked against the schema with the whole file at its end: an invalid entry

@@ -61,7 +61,7 @@ def normalised(data: bytes) -> bytes:
     for body in root.iter(f"{NS}body"):
         ids[body.get("id")] = body.get("ogrn") or body.findtext(f"{NS}fullName")
     for element in root.iter():
-        for name in ("id", "act", "amendingAct", "body"):
+        for name in ("id", "act", "amendingAct", "body", "parent"):
             if element.get(name) in ids:
                 element.set(name, ids[element.get(name)])
     for name in ("generatedAt", "sequence"):
