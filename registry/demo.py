@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
+    WITHDRAWAL_FIELDS,
     ApplicantAttribute,
     ApplicantCategory,
     AttributeValue,
@@ -60,7 +61,6 @@ from registry.services import (
     service_create,
 )
 from registry.services.audit import audit_record, audit_value, field_changes
-from registry.services.service_records import WITHDRAWAL_FIELDS
 from regulations.models import LegalAct, StatutoryRequirement
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"

@@ -23,6 +23,7 @@ import contextvars
 import datetime
 import functools
 import hashlib
+import logging
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,8 @@ from dataclasses import dataclass
 
 from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.db import connections, router
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DatabaseError, connections, router
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -41,6 +43,7 @@ from django.utils.translation import get_language
 
 from registry.models import (
     FROZEN_STATUSES,
+    WITHDRAWAL_FIELDS,
     ApplicantCategory,
     CatalogueEntry,
     CatalogueRevision,
@@ -55,11 +58,18 @@ from registry.models import (
 )
 from regulations.models import LegalAct
 
+logger = logging.getLogger(__name__)
+
 CACHE_ALIAS = "catalogue"
 PAGE_KEY_PREFIX = "catalogue-page"
 PAGE_TIMEOUT = 24 * 60 * 60
 COMPRESSION_LEVEL = 6
 CACHED_CONTENT_TYPES = ("text/html", "application/xml")
+# The view's own headers (Content-Type, X-Robots-Tag, Last-Modified …) are stored with the page;
+# these are per response.
+UNCACHED_HEADERS = {"set-cookie", "etag", "cache-control", "content-length", "vary"}
+MAX_CACHED_PARAMS = 16
+MAX_CACHED_VALUE = 200
 
 
 @dataclass(frozen=True)
@@ -151,16 +161,53 @@ def revision_bump(*, using: str = "default") -> None:
     now = timezone.now()
     rows = CatalogueRevision.objects.using(using).filter(pk=CatalogueRevision.SINGLETON)
     if not rows.update(revision=F("revision") + 1, changed_at=now):
-        CatalogueRevision.objects.using(using).get_or_create(
-            pk=CatalogueRevision.SINGLETON, defaults={"revision": 1, "changed_at": now}
+        # The row comes with migration 0011; only a flushed database lacks it.
+        CatalogueRevision.objects.using(using).get_or_create(pk=CatalogueRevision.SINGLETON)
+        rows.update(revision=F("revision") + 1, changed_at=now)
+
+
+def page_cache():
+    """The ``catalogue`` cache, or ``None`` when it is the database cache and its table is
+    missing (``manage.py createcachetable`` not run): the site then works, uncached."""
+    cache = caches[CACHE_ALIAS]
+    if isinstance(cache, DatabaseCache) and _table_missing(cache._table):
+        return None
+    return cache
+
+
+@functools.lru_cache(maxsize=8)
+def _table_missing(table: str) -> bool:
+    try:
+        with connections[router.db_for_read(CatalogueRevision)].cursor() as cursor:
+            missing = table not in connections[
+                router.db_for_read(CatalogueRevision)
+            ].introspection.table_names(cursor)
+    except DatabaseError:
+        return True
+    if missing:
+        logger.error(
+            "The cache table %s is missing (run manage.py createcachetable): pages are not cached.", table
         )
+    return missing
 
 
 def _page_key(request: HttpRequest, version: CatalogueVersion) -> str:
-    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    # Names sorted, each name's values in their order: the views read the last value of a name.
+    query = sorted(request.GET.lists(), key=lambda item: item[0])
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
     digest = hashlib.sha256(f"{get_language()}|{address}".encode()).hexdigest()
     return f"{PAGE_KEY_PREFIX}:{version.key}:{digest}"
+
+
+def _known_query(request: HttpRequest, params: Callable[[str], bool]) -> bool:
+    """Only addresses the view reads are cached: any other parameter (``?utm_source=…``) would
+    store one more copy of a page per value, and let anyone evict the pages people ask for."""
+    if len(request.GET) > MAX_CACHED_PARAMS:
+        return False
+    return all(
+        params(name) and len(values) == 1 and len(values[0]) <= MAX_CACHED_VALUE
+        for name, values in request.GET.lists()
+    )
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -181,37 +228,48 @@ def serving_version(version: CatalogueVersion) -> Iterator[None]:
         _request_version.reset(token)
 
 
+def no_params(name: str) -> bool:
+    return False
+
+
 def cached_public_page(
-    view: Callable[..., HttpResponse] | None = None, *, per_service: bool = False
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    per_service: bool = False,
+    params: Callable[[str], bool] = no_params,
 ) -> Callable[..., HttpResponse]:
     """Serve the view's page from the cache while the catalogue's version is unchanged; with
-    ``per_service``, while the version of the service named by ``registry_number`` is."""
+    ``per_service``, while the version of the service named by ``registry_number`` is. Only
+    addresses whose query parameters ``params`` accepts (each once) are cached."""
     if view is None:
-        return functools.partial(cached_public_page, per_service=per_service)
+        return functools.partial(cached_public_page, per_service=per_service, params=params)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if per_service:
-            return _serve(request, service_version(kwargs["registry_number"]), view, args, kwargs)
+            version = service_version(kwargs["registry_number"])
+            return _serve(request, version, params, view, args, kwargs)
         version = catalogue_version()
         with serving_version(version):
-            return _serve(request, version, view, args, kwargs)
+            return _serve(request, version, params, view, args, kwargs)
 
     return wrapper
 
 
-def _serve(request: HttpRequest, version: CatalogueVersion, view, args, kwargs) -> HttpResponse:
-    if not _cacheable(request):
+def _serve(request: HttpRequest, version: CatalogueVersion, params, view, args, kwargs) -> HttpResponse:
+    if not (_cacheable(request) and _known_query(request, params)):
         return view(request, *args, **kwargs)
-    cache = caches[CACHE_ALIAS]
+    cache = page_cache()
     key = _page_key(request, version)
     etag = f'"{key.rsplit(":", 1)[-1][:16]}-{hashlib.sha256(version.key.encode()).hexdigest()[:16]}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         return _with_etag(HttpResponseNotModified(), etag)  # the browser's copy is current
+    if cache is None:
+        return view(request, *args, **kwargs)
     stored = cache.get(key)
     if stored is not None:
-        content_type, compressed = stored
-        return _with_etag(HttpResponse(zlib.decompress(compressed), content_type=content_type), etag)
+        headers, compressed = stored
+        return _with_etag(HttpResponse(zlib.decompress(compressed), headers=headers), etag)
     response = view(request, *args, **kwargs)
     if isinstance(response, SimpleTemplateResponse):
         response.render()
@@ -222,7 +280,8 @@ def _serve(request: HttpRequest, version: CatalogueVersion, view, args, kwargs) 
         and not response.cookies
     ):
         compressed = zlib.compress(response.content, COMPRESSION_LEVEL)
-        cache.set(key, (response["Content-Type"], compressed), PAGE_TIMEOUT)
+        headers = {name: value for name, value in response.items() if name.lower() not in UNCACHED_HEADERS}
+        cache.set(key, (headers, compressed), PAGE_TIMEOUT)
         _with_etag(response, etag)
     return response
 
@@ -242,8 +301,10 @@ def edition_fragments(
     until the reference data changes, so different searches share their cards."""
     edition_ids = list(edition_ids)
     reference = catalogue_version().reference
-    cache = caches[CACHE_ALIAS]
+    cache = page_cache()
     prefix = f"catalogue-{name}:{get_language()}:{reference}:"
+    if cache is None:
+        return render(edition_ids)
     found = cache.get_many([f"{prefix}{pk}" for pk in edition_ids])
     fragments = {pk: found[f"{prefix}{pk}"] for pk in edition_ids if f"{prefix}{pk}" in found}
     missing = [pk for pk in edition_ids if pk not in fragments]
@@ -271,8 +332,12 @@ WATCHED_MODELS = (
 def _reference_changed(sender, instance, using: str = "default", created: bool = False, **kwargs) -> None:
     if created:
         return  # nothing public refers to a new row yet; a publication that does moves the sequence
-    if sender is Service and not _is_public(instance, using):
-        return  # a draft-only service: nothing public shows it yet
+    if sender is Service:
+        update_fields = kwargs.get("update_fields")
+        if update_fields and set(update_fields) <= set(WITHDRAWAL_FIELDS):
+            return  # a withdrawal or restoration: the change sequence records it
+        if not _is_public(instance, using):
+            return  # a draft-only service: nothing public shows it yet
     revision_bump(using=using)
 
 

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from registry.catalogue import selectors
-from registry.catalogue.search import TextSearch, query_words, russian_stem, search_entries
+from registry.catalogue.search import TextSearch, bodies_named, search_entries
 from registry.models import CatalogueEntry, Edition, Level, Service
 
 SORT_RELEVANCE = "relevance"
@@ -189,14 +189,12 @@ class ServiceFilter(django_filters.FilterSet):
     def filter_body(self, queryset: QuerySet[CatalogueEntry], name: str, value: str) -> QuerySet:
         """Bodies whose full or short name holds every word of ``value`` (case-folded, each word
         cut to its stem, so «Ульяновска» finds «Ульяновск»), read from the cached choices."""
-        stems = [russian_stem(word) for word in query_words(value)]
-        if not stems:
-            return queryset
-        bodies = [pk for pk, text in self.choices.provider_texts if all(stem in text for stem in stems)]
-        return queryset.filter(provider_id__in=bodies)
+        bodies = bodies_named(value, self.choices.provider_texts)
+        return queryset if bodies is None else queryset.filter(provider_id__in=bodies)
 
     def filter_provider(self, queryset: QuerySet[CatalogueEntry], name: str, value) -> QuerySet:
-        # A body with no service in the catalogue (or no such body) lists nothing.
+        # A body with no service in the catalogue, or no such body, lists nothing (a value that
+        # is not a whole number is a form error, and the filter is not applied).
         if value != value.to_integral_value():
             return queryset.none()
         return queryset.filter(provider_id=int(value))

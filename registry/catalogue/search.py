@@ -34,6 +34,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from registry.models import (
+    WITHDRAWAL_FIELDS,
     CatalogueEntry,
     Category,
     DeadlineUnit,
@@ -115,6 +116,20 @@ def russian_stem(word: str) -> str:
         if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM_LENGTH:
             return word[: -len(ending)]
     return word
+
+
+def body_text(full_name: str, short_name: str) -> str:
+    """What the «орган» filter matches a body's name against."""
+    return casefold(f"{full_name} {short_name}")
+
+
+def bodies_named(text: str, bodies: Iterable[tuple[int, str]]) -> list[int] | None:
+    """The ids of the bodies whose ``body_text`` holds every word of ``text``, each cut to its
+    stem («Ульяновска» finds «Ульяновск»); ``None`` when ``text`` has no word."""
+    stems = [russian_stem(word) for word in query_words(text)]
+    if not stems:
+        return None
+    return [pk for pk, name in bodies if all(stem in name for stem in stems)]
 
 
 @dataclass(frozen=True)
@@ -293,6 +308,16 @@ def _service_categories_changed(sender, instance, action, reverse, pk_set, using
     else:
         service_ids = pk_set or []
     listed = CatalogueEntry.objects.using(using).filter(service_id__in=list(service_ids))
+    _refresh_listed(listed.values_list("service_id", flat=True), using)
+
+
+@receiver(post_save, sender=Service, dispatch_uid="catalogue_entry_service")
+def _service_saved(sender, instance, created, using, update_fields=None, **kwargs) -> None:
+    # A listed service moved to another body or level (the admin): its row holds both. The
+    # workflow's own writes (withdrawal, restoration) refresh the row themselves.
+    if created or (update_fields and set(update_fields) <= set(WITHDRAWAL_FIELDS)):
+        return
+    listed = CatalogueEntry.objects.using(using).filter(service_id=instance.pk)
     _refresh_listed(listed.values_list("service_id", flat=True), using)
 
 

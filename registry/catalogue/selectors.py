@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from registry.catalogue import caching
-from registry.catalogue.search import casefold
+from registry.catalogue.search import body_text
 from registry.models import (
     FROZEN_STATUSES,
     ApplicantAttribute,
@@ -148,7 +148,7 @@ def _filter_choices(today: datetime.date) -> FilterChoices:
     return FilterChoices(
         categories=categories,
         providers=providers,
-        provider_texts=[(p["pk"], casefold(f"{p['full_name']} {p['short_name']}")) for p in providers],
+        provider_texts=[(p["pk"], body_text(p["full_name"], p["short_name"])) for p in providers],
         regions=[(code, f"{code} — {name}") for _pk, code, name in regions],
         applicant_categories=[(code, name) for _pk, code, name in applicants],
         category_ids={c["code"]: c["pk"] for c in categories},
@@ -164,8 +164,9 @@ def filter_choices(*, today: datetime.date | None = None) -> FilterChoices:
     global _last_choices
     key = f"{CHOICES_CACHE_PREFIX}:{caching.catalogue_version(today=today).key}"
     today = _today(today)
-    if _last_choices[0] == key and time.monotonic() < _last_choices[1]:
-        return _last_choices[2]  # this process's copy: no unpickling of a long provider list
+    last = _last_choices  # read once: another thread may replace it meanwhile
+    if last[0] == key and time.monotonic() < last[1]:
+        return last[2]  # this process's copy: no unpickling of a long provider list
     choices = cache.get(key)
     if choices is None:
         choices = _filter_choices(today)

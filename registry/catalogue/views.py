@@ -75,7 +75,19 @@ def _render_cards(edition_ids: list[int]) -> dict[int, str]:
     return cards
 
 
-@cached_public_page
+def _list_param(name: str) -> bool:
+    return name in ServiceFilter.base_filters or name == "page"
+
+
+def _answer_param(name: str) -> bool:
+    return name.startswith(ANSWER_PREFIX)
+
+
+def _compare_param(name: str) -> bool:
+    return name in ("from", "to")
+
+
+@cached_public_page(params=_list_param)
 def service_list(request: HttpRequest) -> HttpResponse:
     filterset = ServiceFilter(request.GET or None)
     edition_ids, found = filterset.page_editions(RESULT_LIMIT)
@@ -105,7 +117,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cached_public_page(per_service=True)
+@cached_public_page(per_service=True, params=_answer_param)
 def service_detail(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     today = timezone.localdate()
@@ -157,7 +169,7 @@ def edition_list(request: HttpRequest, registry_number: str) -> HttpResponse:
     )
 
 
-@cached_public_page(per_service=True)
+@cached_public_page(per_service=True, params=_answer_param)
 def edition_detail(request: HttpRequest, registry_number: str, number: int) -> HttpResponse:
     service = selectors.public_service(registry_number)
     edition = selectors.public_edition(service, number)
@@ -171,7 +183,7 @@ def _edition_number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-@cached_public_page(per_service=True)
+@cached_public_page(per_service=True, params=_compare_param)
 def edition_compare(request: HttpRequest, registry_number: str) -> HttpResponse:
     service = selectors.public_service(registry_number)
     editions = list(selectors.public_editions(service))

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.catalogue.search import bodies_named, body_text
 from registry.exchange.changes import ChangesSince, changes_since, last_sequence
 from registry.exchange.records import chunk_records
 from registry.models import Edition, EditionStatus, Fee, Ground, LegalBasis, ProviderBody, Service
@@ -99,10 +100,25 @@ def _published_services(filters: Mapping[str, str]) -> QuerySet[Service]:
 
 
 def _all_services(filters: Mapping[str, str]) -> QuerySet[Service]:
-    """Every service with an edition (drafts export): the structural filters only."""
+    """Every service with an edition (drafts export): the structural filters and the body's name."""
     services = Service.objects.filter(Exists(Edition.objects.filter(service=OuterRef("pk"))))
     if filters.get("provider"):
-        services = services.filter(provider_id=filters["provider"])
+        if not str(filters["provider"]).isdigit():
+            raise ExportRequestError(
+                _("Неверный фильтр «%(name)s»: %(error)s")
+                % {"name": "provider", "error": _("нужен идентификатор органа — целое число.")}
+            )
+        services = services.filter(provider_id=int(filters["provider"]))
+    if filters.get("body"):
+        bodies = bodies_named(
+            filters["body"],
+            (
+                (pk, body_text(full, short))
+                for pk, full, short in ProviderBody.objects.values_list("pk", "full_name", "short_name")
+            ),
+        )
+        if bodies is not None:
+            services = services.filter(provider_id__in=bodies)
     if filters.get("level"):
         services = services.filter(level=filters["level"])
     if filters.get("region"):

@@ -42,7 +42,7 @@ from registry.models.sections import (
     StandardForm,
     normalize_name,
 )
-from registry.models.services import Service
+from registry.models.services import WITHDRAWAL_FIELDS, Service
 from registry.models.variants import ApplicantAttribute, AttributeValue, Variant
 
 __all__ = [
@@ -89,6 +89,7 @@ __all__ = [
     "ResultKind",
     "Role",
     "Service",
+    "WITHDRAWAL_FIELDS",
     "StandardForm",
     "Variant",
     "normalize_name",

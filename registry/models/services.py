@@ -21,6 +21,10 @@ def registry_number_prefix(level: str, region_code: str | None) -> tuple[str, in
     return region_code or "", REGIONAL_NUMBER_LENGTH
 
 
+# Written only by the withdrawal and restoration services, which record the change themselves.
+WITHDRAWAL_FIELDS = ("is_withdrawn", "withdrawn_on", "withdrawal_reason")
+
+
 class Service(models.Model):
     """A public service. Its standard lives in editions; the service holds what outlives them."""
 

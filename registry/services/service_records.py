@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.catalogue.search import catalogue_entries_refresh
 from registry.exchange.changes import record_restoration, record_withdrawal
-from registry.models import AuditEventKind, Category, EditionStatus, ProviderBody, Service
+from registry.models import WITHDRAWAL_FIELDS, AuditEventKind, Category, EditionStatus, ProviderBody, Service
 from registry.permissions import User, can_create_service, can_withdraw_service
 from registry.services.audit import audit_record, field_changes
 from registry.services.checks import (
@@ -21,8 +21,6 @@ from registry.services.checks import (
 )
 from registry.services.errors import ScheduledEditionPending, ServiceNotWithdrawn, WithdrawalIncomplete
 from registry.services.lifecycle import format_date, service_withdrawn_error
-
-WITHDRAWAL_FIELDS = ("is_withdrawn", "withdrawn_on", "withdrawal_reason")
 
 
 def service_create(

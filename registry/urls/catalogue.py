@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        caching.cached_public_page(sitemap_views.sitemap),
+        caching.cached_public_page(sitemap_views.sitemap, params=lambda name: name == "p"),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

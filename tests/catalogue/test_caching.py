@@ -218,3 +218,55 @@ def test_a_browser_revalidates_its_copy_with_the_etag(client, certificate):
 def test_a_signed_in_user_gets_no_etag(client, certificate):
     client.force_login(get_user_model().objects.create_user("official", password="x"))
     assert "ETag" not in client.get(page_url(certificate))
+
+
+def test_the_same_names_in_another_order_are_another_page(client, certificate):
+    published(full_name="Выдача паспорта", short_name="Паспорт")
+    first = client.get(LIST + "?q=паспорт&q=архивная")
+    second = client.get(LIST + "?q=архивная&q=паспорт")
+    assert card_names(first) != card_names(second)  # the view reads the last value of a name
+    assert card_names(client.get(LIST + "?q=архивная&q=паспорт")) == card_names(second)
+
+
+def test_parameters_a_page_does_not_read_are_not_cached(client, certificate):
+    for n in range(3):
+        count, _content = queries_of(client, page_url(certificate), {"utm_source": f"mail-{n}"})
+        assert count > 1
+    assert queries_of(client, page_url(certificate), {"utm_source": "mail-0"})[0] > 1
+    queries_of(client, LIST, {"q": "справка", "page": "1"})
+    assert queries_of(client, LIST, {"q": "справка", "page": "1"})[0] == 1
+
+
+def test_a_cached_sitemap_keeps_its_headers(client, certificate):
+    first = client.get("/sitemap-services.xml")
+    again = client.get("/sitemap-services.xml")
+    assert again.content == first.content
+    assert again["X-Robots-Tag"] == first["X-Robots-Tag"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_a_service_moved_to_another_body_is_found_under_it_at_once(client, certificate):
+    client.get(LIST, {"body": "архивный"})
+    other = factories.body(full_name="Государственный архив области", short_name="Госархив")
+    service = certificate.service
+    service.provider = other
+    service.save()
+    assert card_names(client.get(LIST, {"body": "госархив"})) == ["Архивная справка"]
+    assert card_names(client.get(LIST, {"provider": other.pk})) == ["Архивная справка"]
+    assert card_names(client.get(LIST, {"body": "архивный отдел"})) == []
+
+
+def test_a_withdrawal_keeps_the_other_services_pages_cached(client, certificate):
+    other = published(full_name="Выдача выписки из реестра", short_name="Выписка")
+    queries_of(client, page_url(other))
+    service_withdraw(service=certificate.service, actor=None, reason="Передано.", date=TODAY)
+    assert queries_of(client, page_url(other))[0] == 1
+
+
+def test_without_the_cache_table_pages_are_served_uncached(client, certificate, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "catalogue": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_table"},
+    }
+    assert client.get(page_url(certificate)).status_code == 200
+    assert card_names(client.get(LIST, {"q": "справка"})) == ["Архивная справка"]

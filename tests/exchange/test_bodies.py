@@ -1,6 +1,6 @@
-"""A provider body's superior travels with it: exported (with the superior's own entry), created
-on import into an empty registry, in XML and in Excel; a reference to a body the file does not
-name is refused by the schema."""
+"""Provider bodies in the exchange: a body's superior travels with it (exported with the
+superior's own entry, created on import into an empty registry, in XML and in Excel; a reference
+to a body the file does not name is refused with its place); exports narrowed by a body's name."""
 
 from pathlib import Path
 
@@ -124,3 +124,15 @@ def test_an_excel_superior_the_workbook_does_not_name_is_refused_with_its_cell(s
     assert not report.ok and not report.applied
     [problem] = [p for p in report.errors() if "body-999999" in p.message]
     assert (problem.location.sheet, problem.location.row) == ("Органы", 2)
+
+
+def test_the_drafts_export_takes_the_body_name_and_refuses_a_malformed_body_id(subordinate):
+    from registry.exchange.selectors import CONTENT_DRAFTS, ExportRequestError
+
+    factories.complete_edition(factories.service(provider=factories.body(full_name="Комитет ЗАГС")))
+    selection = export_selection(
+        ExportRequest(content=CONTENT_DRAFTS, filters={"body": "управление росттеста"})
+    )
+    assert list(selection.services.values_list("registry_number", flat=True)) == [subordinate.registry_number]
+    with pytest.raises(ExportRequestError, match="provider"):
+        export_selection(ExportRequest(content=CONTENT_DRAFTS, filters={"provider": "1.5"}))
