@@ -446,8 +446,8 @@ _SCALARS_AT = len(EDITION_SCALARS) + 2
 def chunk_records(
     services: Sequence[Service], editions: QuerySet[Edition], *, with_content: bool = False
 ) -> Iterator[tuple[Service, dict[str, Any]]]:
-    """The records of a chunk of services (their providers and regions at hand), each with the newest
-    of its editions in ``editions``; services without one are skipped. The same records as
+    """The records of a chunk of services (their providers and regions at hand), each with the
+    newest of its editions in ``editions``; services without one are skipped. The same records as
     ``edition_record`` gives, read with a fixed number of queries whatever the chunk's size."""
     if not services:
         return
