@@ -60,9 +60,9 @@ class ExportRequest:
 class ExportSelection:
     """An export's data, resolved once: the header values and the querysets to stream.
 
-    ``services`` are the services in scope (their providers are attached per chunk by
-    ``export_records``), ``editions`` the editions an
-    export may carry: each service's newest one among them goes into the file."""
+    ``services`` are the services in scope (``export_records`` attaches their providers),
+    ``editions`` the editions an export may carry: each service's newest one among them goes
+    into the file."""
 
     request: ExportRequest
     sequence: int

@@ -4,8 +4,8 @@ The file is read with ``iterparse`` (no DTD, no entities, no network, no huge tr
 element at a time: each legal act, body and service is validated against the XSD on its own
 (errors keep their line and XPath), turned into a record and dropped from the tree, so memory
 stays flat for any number of services (a service's element lives on, detached, as long as its
-parsed record: the importer takes a chunk of them at a time). What remains at the end (the root and its empty
-lists) is validated too."""
+parsed record: the importer takes a chunk of them at a time). What remains at the end (the
+root and its empty lists) is validated too."""
 
 import base64
 import datetime

@@ -22,9 +22,9 @@ from tests.exchange.test_xml_import import edited, export_then_empty
 pytestmark = pytest.mark.django_db
 
 # What one chunk reads: its services, then (records.chunk_records) the newest editions, the
-# service categories with the four choice lists of editions (one query), the row sections, the
-# variants with the answers that select them, the applicant attributes with their values.
-QUERIES_PER_CHUNK = 1 + 1 + 1 + len(ROW_SECTIONS) + 1 + 1
+# service categories, the four choice lists of editions, the row sections, the variants with the
+# answers that select them, the applicant attributes with their values.
+QUERIES_PER_CHUNK = 1 + 1 + 1 + 4 + len(ROW_SECTIONS) + 1 + 1
 # The file's transaction (a savepoint inside the test's own), rolled back: 3 statements; the
 # regions, read once.
 QUERIES_PER_IMPORT = 3 + 1
