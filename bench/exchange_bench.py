@@ -156,7 +156,7 @@ def _xml_import_dry_run(output: Path):
     start = time.perf_counter()
     report = import_file(output, actor=None, dry_run=True)
     elapsed = time.perf_counter() - start
-    assert report.ok, report.lines()[-5:]
+    assert report.ok, list(report.lines())[-5:]
     return len(report.services), elapsed, baseline
 
 

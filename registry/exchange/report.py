@@ -1,6 +1,10 @@
 """What an import did or would do: per service created / updated / unchanged / error, and
 every error with its place in the file and a Russian message."""
 
+import io
+import json
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -21,6 +25,7 @@ OUTCOME_LABELS = {
     ),
 }
 MAX_ERRORS = 500
+SPOOL_BYTES = 1024 * 1024
 
 
 # Slots: a report holds one outcome and one location per service of the file (100 000 and more).
@@ -72,15 +77,60 @@ class ServiceOutcome:
         return str(OUTCOME_LABELS[self.outcome])
 
 
+def _location_row(location: Location) -> list:
+    return [location.xpath, location.line, location.sheet, location.row, location.column]
+
+
+class ServiceOutcomes:
+    """The outcome of every service of a file, in order: one per service (a file may hold
+    100 000), so kept as lines of a temporary file once they pass ``SPOOL_BYTES``, and read
+    back as ``ServiceOutcome`` objects. Memory stays flat however long the file is."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self._count = 0
+
+    def append(self, outcome: ServiceOutcome) -> None:
+        row = [
+            outcome.registry_number,
+            outcome.name,
+            outcome.outcome,
+            _location_row(outcome.location),
+            [[str(problem.message), _location_row(problem.location)] for problem in outcome.errors],
+        ]
+        self._file.seek(0, io.SEEK_END)
+        self._file.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[ServiceOutcome]:
+        self._file.seek(0)
+        for _index in range(self._count):
+            number, name, outcome, location, errors = json.loads(self._file.readline())
+            yield ServiceOutcome(
+                number,
+                name,
+                outcome,
+                Location(*location),
+                [ImportProblem(message, Location(*where)) for message, where in errors],
+            )
+
+
 @dataclass
 class ImportReport:
     file_name: str = ""
     dry_run: bool = True
     publish: bool = False
     applied: bool = False
-    services: list[ServiceOutcome] = field(default_factory=list)
+    services: ServiceOutcomes = field(default_factory=ServiceOutcomes)
     file_errors: list[ImportProblem] = field(default_factory=list)
     error_count: int = 0
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOME_LABELS, 0))
 
     def add_file_error(self, message: str, location: Location | None = None) -> None:
         self.error_count += 1
@@ -89,6 +139,7 @@ class ImportReport:
 
     def add(self, outcome: ServiceOutcome) -> None:
         self.error_count += len(outcome.errors)
+        self.totals[outcome.outcome] += 1
         self.services.append(outcome)
 
     @property
@@ -96,10 +147,7 @@ class ImportReport:
         return self.error_count == 0
 
     def counts(self) -> dict[str, int]:
-        totals = dict.fromkeys(OUTCOME_LABELS, 0)
-        for item in self.services:
-            totals[item.outcome] += 1
-        return totals
+        return dict(self.totals)
 
     def errors(self) -> list[ImportProblem]:
         problems = list(self.file_errors)
@@ -107,14 +155,14 @@ class ImportReport:
             problems.extend(item.errors)
         return problems
 
-    def lines(self) -> list[str]:
+    def lines(self) -> Iterator[str]:
+        """The report as text, a line at a time (the command prints it as it goes)."""
         counts = self.counts()
-        lines = []
         for item in self.services:
-            lines.append(f"{item.registry_number} {item.name}: {item.label}")
-            lines.extend(f"  {problem}" for problem in item.errors)
-        lines.extend(str(problem) for problem in self.file_errors)
-        lines.append(
+            yield f"{item.registry_number} {item.name}: {item.label}"
+            yield from (f"  {problem}" for problem in item.errors)
+        yield from (str(problem) for problem in self.file_errors)
+        yield (
             _(
                 "Итого: создано %(created)s, изменено %(updated)s, без изменений %(unchanged)s, "
                 "с ошибками %(error)s."
@@ -122,16 +170,13 @@ class ImportReport:
             % counts
         )
         if counts[WITHDRAWN] or counts[WITHDRAWAL_NOT_APPLIED]:
-            lines.append(
+            yield (
                 _("Исключение из реестра: исключено %(withdrawn)s, не применено %(withdrawal_not_applied)s.")
                 % counts
             )
         if not self.ok:
-            lines.append(
-                _("В файле %(count)s ошибок: ничего из файла не записано.") % {"count": self.error_count}
-            )
+            yield _("В файле %(count)s ошибок: ничего из файла не записано.") % {"count": self.error_count}
         elif self.dry_run:
-            lines.append(_("Пробная загрузка: ничего не записано."))
+            yield _("Пробная загрузка: ничего не записано.")
         else:
-            lines.append(_("Загрузка выполнена."))
-        return lines
+            yield _("Загрузка выполнена.")

@@ -62,7 +62,7 @@ def test_an_import_into_a_registry_without_the_bodies_creates_them_with_their_su
     path = tmp_path / "copy.xml"
     path.write_bytes(data)
     report = import_file(path, actor=None, dry_run=False)
-    assert report.ok, report.lines()
+    assert report.ok, list(report.lines())
     copy = ProviderBody.objects.get(full_name="Управление Росттеста по округу (копия)")
     assert copy.parent.full_name == "Федеральное агентство тестирования (копия)"
     assert copy.parent.parent.full_name == "Министерство тестовых дел Российской Федерации (копия)"

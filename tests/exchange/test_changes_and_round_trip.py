@@ -130,7 +130,7 @@ def test_round_trip_of_generated_services_with_variants_and_fees(tmp_path):
     path = tmp_path / "generated.xml"
     path.write_bytes(first)
     report = import_file(path, actor=None, dry_run=False, publish=True)
-    assert report.ok, report.lines()
+    assert report.ok, list(report.lines())
     second = export_xml()
     assert normalised(second) == normalised(first)
     assert etree.fromstring(second).find(f".//{NS}variant/{NS}selectedBy").get("value") == "lost"

@@ -43,7 +43,7 @@ def outcomes(report) -> list[tuple[str, str]]:
 def test_publishing_on_import_withdraws_the_listed_service_through_the_workflow(changes_file):
     service, path = changes_file
     report = import_file(path, actor=administrator(), dry_run=False, publish=True)
-    assert report.ok, report.lines()
+    assert report.ok, list(report.lines())
     assert outcomes(report) == [(service.registry_number, WITHDRAWN)]
     service.refresh_from_db()
     assert service.is_withdrawn

@@ -101,7 +101,7 @@ def test_reimporting_an_exported_workbook_changes_nothing(demo, tmp_path):
     path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
     before = snapshot()
     report = import_file(path, actor=None, dry_run=False, publish=True)
-    assert report.ok, report.lines()
+    assert report.ok, list(report.lines())
     assert report.counts()["unchanged"] == len(report.services) > 0
     assert snapshot() == before
 

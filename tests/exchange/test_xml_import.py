@@ -51,7 +51,7 @@ def exported_federal(tmp_path) -> Path:
 def test_round_trip_of_the_demo_registry_gives_the_same_content(exported_demo):
     first = exported_demo.read_bytes()
     report = import_file(exported_demo, actor=None, dry_run=False, publish=True)
-    assert report.ok, report.lines()
+    assert report.ok, list(report.lines())
     assert report.counts()["created"] == len(etree.fromstring(first).find(f"{NS}services"))
     second = assert_valid(export_xml())
     assert normalised(etree.tostring(second)) == normalised(first)
@@ -69,7 +69,7 @@ def test_dry_run_writes_nothing_and_reports_what_would_happen(exported_federal, 
 
 def test_import_lands_as_drafts_and_a_second_import_changes_nothing(exported_federal):
     report = import_file(exported_federal, actor=None, dry_run=False)
-    assert report.ok, report.lines()
+    assert report.ok, list(report.lines())
     assert set(Edition.objects.values_list("status", flat=True)) == {EditionStatus.DRAFT}
     before = snapshot()
     again = import_file(exported_federal, actor=None, dry_run=False)
@@ -203,7 +203,7 @@ def test_hostile_and_broken_xml_files_get_a_clear_error_and_write_nothing(tmp_pa
     before = snapshot()
     report = import_file(write(tmp_path, data), actor=None, dry_run=False, publish=True)
     assert not report.ok and not report.applied
-    assert any(message in problem.message for problem in report.file_errors), report.lines()
+    assert any(message in problem.message for problem in report.file_errors), list(report.lines())
     assert "root:" not in " ".join(report.lines())  # /etc/passwd never leaks into a message
     assert snapshot() == before
 
