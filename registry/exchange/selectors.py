@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,11 +172,18 @@ def export_selection(request: ExportRequest) -> ExportSelection:
             .order_by("registry_number")
         )
     editions = _editions(request.content).filter(service__in=services.values("pk"))
+    # One EXISTS per act and source (acts are few, their citations many): it stops at the first
+    # citation in scope, where "id IN (every cited act id)" read all citations (1 s at 100 000).
+    in_scope = editions.values("pk")
+
+    def cited_in(model) -> Exists:
+        return Exists(model.objects.filter(act_id=OuterRef("pk"), edition__in=in_scope))
+
     acts = LegalAct.objects.filter(
-        Q(pk__in=editions.values("amending_act_id"))
-        | Q(pk__in=LegalBasis.objects.filter(edition__in=editions.values("pk")).values("act_id"))
-        | Q(pk__in=Ground.objects.filter(edition__in=editions.values("pk")).values("act_id"))
-        | Q(pk__in=Fee.objects.filter(edition__in=editions.values("pk")).values("act_id"))
+        Exists(editions.filter(amending_act_id=OuterRef("pk")))
+        | cited_in(LegalBasis)
+        | cited_in(Ground)
+        | cited_in(Fee)
     ).order_by("kind", "date", "number", "pk")
     bodies = (
         ProviderBody.objects.filter(pk__in=_with_superiors(services.values("provider_id")))
