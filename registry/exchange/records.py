@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import F, Lookup, ManyToManyField, Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -34,6 +35,11 @@ from registry.models import (
     Variant,
 )
 from regulations.models import LegalAct
+
+# Services read per chunk by the exports: a chunk costs 16 queries whatever its size, and its
+# records stay in memory while it is written (2 000 services: ~20 MB more than 500, and 10 %
+# faster at 100 000 services).
+EXPORT_CHUNK_SIZE = getattr(settings, "REGISTRY_EXPORT_CHUNK_SIZE", 2000)
 
 # (kind, number, date) — how a legal act is recognised in another registry.
 ActKey = tuple[str, str, str]

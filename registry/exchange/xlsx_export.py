@@ -20,13 +20,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from registry.exchange.records import ActKey, act_key
+from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
 from registry.exchange.selectors import ExportSelection, export_records
 from registry.exchange.xlsx_layout import BOOL, CODES, DATE, READ_ONLY_SHEETS, Sheet, workbook_sheets
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD.MM.YYYY"
-CHUNK_SIZE = 500
+CHUNK_SIZE = EXPORT_CHUNK_SIZE
 
 
 def needs_escaping(text: str) -> bool:

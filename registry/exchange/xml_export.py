@@ -11,18 +11,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from registry.exchange.records import ActKey, act_key
+from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
 from registry.exchange.selectors import ExportSelection, export_records
 
 NAMESPACE = "urn:registry:service-standards:1.0"
 FORMAT_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "registry-1.0.xsd"
 SCHEMA_FILENAME = SCHEMA_PATH.name
-CHUNK_SIZE = getattr(settings, "REGISTRY_EXCHANGE_CHUNK_SIZE", 500)
+CHUNK_SIZE = EXPORT_CHUNK_SIZE
 FLUSH_BYTES = 256 * 1024
 
 _schema: etree.XMLSchema | None = None
