@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 
+from tests import factories
 from tests.catalogue.helpers import published
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +43,20 @@ def test_an_empty_search_offers_no_download(client):
     assert "format=xml" not in response.content.decode()
 
 
-def test_a_download_of_a_search_by_body_name_holds_that_body_s_services(client):
-    from tests import factories
-
+@pytest.fixture
+def registry_office():
+    """A service of a body named «ЗАГС», and one of another body."""
     found = published(
         factories.service(provider=factories.body(full_name="Комитет по делам ЗАГС", short_name="ЗАГС")),
         full_name="Регистрация брака",
         short_name="Регистрация брака",
     )
     published(full_name="Выдача охотничьего билета", short_name="Охотничий билет")
+    return found
+
+
+def test_a_download_of_a_search_by_body_name_holds_that_body_s_services(client, registry_office):
+    found = registry_office
     listing = client.get(reverse("catalogue:service_list"), {"body": "загс"})
     assert "body=%D0%B7%D0%B0%D0%B3%D1%81&amp;format=xml" in listing.content.decode()
     response = client.get(reverse("exchange:export"), {"body": "загс", "format": "xml"})
@@ -60,17 +66,10 @@ def test_a_download_of_a_search_by_body_name_holds_that_body_s_services(client):
     assert document.xpath("//*[local-name()='service']/@registryNumber") == [found.service.registry_number]
 
 
-def test_the_export_command_takes_the_body_filter(tmp_path):
+def test_the_export_command_takes_the_body_filter(tmp_path, registry_office):
     from django.core.management import call_command
 
-    from tests import factories
-
-    found = published(
-        factories.service(provider=factories.body(full_name="Комитет по делам ЗАГС", short_name="ЗАГС")),
-        full_name="Регистрация брака",
-        short_name="Регистрация брака",
-    )
-    published(full_name="Выдача охотничьего билета", short_name="Охотничий билет")
+    found = registry_office
     output = tmp_path / "zags.xml"
     call_command(
         "export_registry",
