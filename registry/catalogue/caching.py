@@ -91,69 +91,69 @@ _request_version: contextvars.ContextVar[CatalogueVersion | None] = contextvars.
 )
 
 
-def _timestamp(value) -> str:
+def _part(value) -> str:
     if value is None:
         return "0"
-    if isinstance(value, str):  # SQLite returns subquery datetimes as text
-        return value
-    return f"{value.timestamp():.6f}"
+    if isinstance(value, datetime.datetime):
+        return f"{value.timestamp():.6f}"
+    return str(value)  # numbers, and on SQLite subquery datetimes, which come back as text
+
+
+def _read_version(
+    columns: list[str], params: list, day: datetime.date, using: str | None
+) -> CatalogueVersion:
+    """One query: the given scalar subqueries and the reference data revision (its number and
+    time, for numbers that a rolled-back transaction reuses on SQLite); the key joins them all
+    with the day (a withdrawal takes effect on a date)."""
+    revisions = CatalogueRevision._meta.db_table
+    columns = [
+        *columns,
+        f'(SELECT "revision" FROM "{revisions}" WHERE "id" = %s)',
+        f'(SELECT "changed_at" FROM "{revisions}" WHERE "id" = %s)',
+    ]
+    with connections[using or router.db_for_read(ChangeLog)].cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)}",
+            [*params, CatalogueRevision.SINGLETON, CatalogueRevision.SINGLETON],
+        )
+        *values, revision, changed_at = cursor.fetchone()
+    reference = f"{_part(revision)}:{_part(changed_at)}"
+    return CatalogueVersion(
+        key=":".join([*map(_part, values), reference, day.isoformat()]), reference=reference
+    )
 
 
 def catalogue_version(*, today: datetime.date | None = None, using: str | None = None) -> CatalogueVersion:
-    """The catalogue's version: the last entry of the change sequence (its number and time, for
-    sequences that a rolled-back transaction reuses on SQLite), the newest search row (bulk loads
-    and rebuilds write no change log), the reference data revision, and the day."""
+    """The catalogue's version: the last entry of the change sequence (its number and time), the
+    newest search row (bulk loads and rebuilds write no change log), the reference data
+    revision, and the day."""
     current = _request_version.get()
     if current is not None and today is None:
         return current
-    using = using or router.db_for_read(ChangeLog)
-    changes = ChangeLog._meta.db_table
-    entries = CatalogueEntry._meta.db_table
-    revisions = CatalogueRevision._meta.db_table
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f'SELECT (SELECT "sequence" FROM "{changes}" ORDER BY "sequence" DESC LIMIT 1),'
-            f' (SELECT "recorded_at" FROM "{changes}" ORDER BY "sequence" DESC LIMIT 1),'
-            f' (SELECT "service_id" FROM "{entries}" ORDER BY "service_id" DESC LIMIT 1),'
-            f' (SELECT "revision" FROM "{revisions}" WHERE "id" = %s),'
-            f' (SELECT "changed_at" FROM "{revisions}" WHERE "id" = %s)',
-            [CatalogueRevision.SINGLETON, CatalogueRevision.SINGLETON],
-        )
-        sequence, recorded_at, newest, revision, changed_at = cursor.fetchone()
-    day = (today or timezone.localdate()).isoformat()
-    reference = f"{revision or 0}:{_timestamp(changed_at)}"
-    return CatalogueVersion(
-        key=f"{sequence or 0}:{_timestamp(recorded_at)}:{newest or 0}:{reference}:{day}", reference=reference
-    )
+    changes, entries = ChangeLog._meta.db_table, CatalogueEntry._meta.db_table
+    last = f'FROM "{changes}" ORDER BY "sequence" DESC LIMIT 1'
+    columns = [
+        f'(SELECT "sequence" {last})',
+        f'(SELECT "recorded_at" {last})',
+        f'(SELECT "service_id" FROM "{entries}" ORDER BY "service_id" DESC LIMIT 1)',
+    ]
+    return _read_version(columns, [], today or timezone.localdate(), using)
 
 
 def service_version(registry_number: str, *, using: str | None = None) -> CatalogueVersion:
     """The version of one service's pages (its page, editions and their comparison): its own last
     change in the sequence, its search row's edition, the reference data revision and the day.
     A publication of another service leaves them cached."""
-    using = using or router.db_for_read(ChangeLog)
-    changes = ChangeLog._meta.db_table
-    entries = CatalogueEntry._meta.db_table
-    revisions = CatalogueRevision._meta.db_table
+    changes, entries = ChangeLog._meta.db_table, CatalogueEntry._meta.db_table
     service = f'(SELECT "id" FROM "{Service._meta.db_table}" WHERE "registry_number" = %s)'
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f'SELECT (SELECT "sequence" FROM "{changes}" WHERE "service_id" = {service}'
-            f' ORDER BY "sequence" DESC LIMIT 1),'
-            f' (SELECT "recorded_at" FROM "{changes}" WHERE "service_id" = {service}'
-            f' ORDER BY "sequence" DESC LIMIT 1),'
-            f' (SELECT "edition_id" FROM "{entries}" WHERE "service_id" = {service}),'
-            f' (SELECT "revision" FROM "{revisions}" WHERE "id" = %s),'
-            f' (SELECT "changed_at" FROM "{revisions}" WHERE "id" = %s)',
-            [registry_number] * 3 + [CatalogueRevision.SINGLETON] * 2,
-        )
-        sequence, recorded_at, edition, revision, changed_at = cursor.fetchone()
-    reference = f"{revision or 0}:{_timestamp(changed_at)}"
-    day = timezone.localdate().isoformat()
-    return CatalogueVersion(
-        key=f"service:{sequence or 0}:{_timestamp(recorded_at)}:{edition or 0}:{reference}:{day}",
-        reference=reference,
-    )
+    last = f'FROM "{changes}" WHERE "service_id" = {service} ORDER BY "sequence" DESC LIMIT 1'
+    columns = [
+        "'service'",
+        f'(SELECT "sequence" {last})',
+        f'(SELECT "recorded_at" {last})',
+        f'(SELECT "edition_id" FROM "{entries}" WHERE "service_id" = {service})',
+    ]
+    return _read_version(columns, [registry_number] * 3, timezone.localdate(), using)
 
 
 def revision_bump(*, using: str = "default") -> None:
@@ -178,10 +178,7 @@ def page_cache():
 @functools.lru_cache(maxsize=8)
 def _table_missing(table: str) -> bool:
     try:
-        with connections[router.db_for_read(CatalogueRevision)].cursor() as cursor:
-            missing = table not in connections[
-                router.db_for_read(CatalogueRevision)
-            ].introspection.table_names(cursor)
+        missing = table not in connections[router.db_for_read(CatalogueRevision)].introspection.table_names()
     except DatabaseError:
         return True
     if missing:

@@ -31,9 +31,9 @@ NAME_ORDER = ("sort_name", "registry_number")
 
 
 class FastSelect(forms.Select):
-    """``<select>`` rendered by string joining, not one template per option: the provider list
-    has an option per body (2 500 in a registry of 100 000 services) and Django's template-based
-    option rendering made it the most expensive part of the search page. Same markup."""
+    """``<select>`` rendered by string joining, not one template per option: Django renders each
+    option through a template, which made the lists (89 regions, the categories, …) a large part
+    of the search page's time. Same markup."""
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
         final_attrs = self.build_attrs(self.attrs, attrs)

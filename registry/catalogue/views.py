@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from registry.catalogue import caching, jsonld, selectors
-from registry.catalogue.caching import cached_public_page
+from registry.catalogue import jsonld, selectors
+from registry.catalogue.caching import cached_public_page, edition_fragments
 from registry.catalogue.filters import RESULT_LIMIT, SORT_NAME, ServiceFilter
 from registry.catalogue.presentation import cost_display, questionnaire, service_page
 from registry.comparison import compare_editions
@@ -94,7 +94,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     paginator = CountedPaginator(edition_ids, PAGE_SIZE, count=min(found, RESULT_LIMIT))
     page = paginator.get_page(request.GET.get("page"))
     edition_ids = list(page.object_list)
-    cards = caching.edition_fragments("card", edition_ids, _render_cards)
+    cards = edition_fragments("card", edition_ids, _render_cards)
     page.object_list = [mark_safe(cards[pk]) for pk in edition_ids if pk in cards]
     return render(
         request,

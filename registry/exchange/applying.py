@@ -360,11 +360,12 @@ class _Importer:
     def _categories(self, service: Service, stored: dict | None, record: dict, locate: Locator) -> bool:
         """Put an existing service under the file's categories; True when they changed."""
         wanted = sorted(record["categories"])
-        if stored is not None and sorted(stored["categories"]) == wanted:
+        held = (
+            stored["categories"] if stored is not None else service.categories.values_list("code", flat=True)
+        )
+        if sorted(held) == wanted:
             return False
         categories = self._codes(Category, wanted, locate("service", None, "categories"))
-        if sorted(category.code for category in service.categories.all()) == wanted:
-            return False
         self.written.add(service.registry_number)
         service_categories_set(service=service, actor=self.actor, categories=categories)
         return True
