@@ -6,9 +6,13 @@
 Each measurement runs in its own process (so its peak memory, ru_maxrss, is its own) and
 prints one JSON line; the driver prints a table. Measurements:
 
-- xml_floor / xlsx_floor: the same values already in memory (every service's record built
-  before the clock starts), written with lxml ``xmlfile`` / openpyxl write-only — the cost of
-  the writing alone;
+- xml_floor / xlsx_floor: the same values already in memory, written with lxml ``xmlfile`` /
+  openpyxl write-only — the cost of the writing alone. xml_floor: every service's record built
+  before the clock starts, written by the export's own writer; xlsx_floor: every row of every
+  sheet as a list of the values openpyxl's own cell writer is given (``openpyxl_value``), built
+  before the clock starts, then appended to a write-only workbook and saved;
+- xlsx_rows_floor: the records in memory written by the export's own row writer
+  (``xlsx_rows.StreamedSheet``: the same cells, written a row at a time);
 - xml_export / xlsx_export: the real export (database reads in chunks, records, writing);
 - peer_xlsx: django-import-export (requirements-bench.txt) exporting the services' current
   editions (one row per service, the same columns as our «Услуги» sheet) to xlsx;
@@ -27,7 +31,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MEASURES = ("xml_floor", "xml_export", "xlsx_floor", "xlsx_export", "peer_xlsx", "xml_import_dry_run")
+MEASURES = (
+    "xml_floor",
+    "xml_export",
+    "xlsx_floor",
+    "xlsx_rows_floor",
+    "xlsx_export",
+    "peer_xlsx",
+    "xml_import_dry_run",
+)
 
 
 def _setup_django() -> None:
@@ -76,15 +88,49 @@ def _xml_floor(output: Path) -> int:
 
 
 def _xlsx_floor(output: Path):
+    from openpyxl import Workbook
+
     from registry.exchange.records import act_key
-    from registry.exchange.xlsx_export import _service_rows, _workbook
+    from registry.exchange.xlsx_export import CELL_KINDS, DATE_FORMAT, service_rows
+    from registry.exchange.xlsx_layout import workbook_sheets
+    from registry.exchange.xlsx_rows import openpyxl_value
+
+    selection, records = _records()
+    acts = {act_key(act): f"act-{act.pk}" for act in selection.acts}
+    workbook = Workbook(write_only=True)
+    sheets = {}
+    for sheet in workbook_sheets():
+        worksheet = workbook.create_sheet(sheet.title)
+        kinds = [(column.key, CELL_KINDS.get(column.kind, "text")) for column in sheet.columns]
+        sheets[sheet.key] = (worksheet, kinds, [[column.header for column in sheet.columns]])
+    for record in records:
+        for key, values in service_rows(record, acts):
+            worksheet, kinds, rows = sheets[key]
+            rows.append(
+                [
+                    openpyxl_value(worksheet, kind, values.get(name), date_format=DATE_FORMAT)
+                    for name, kind in kinds
+                ]
+            )
+    start = time.perf_counter()
+    for worksheet, _kinds, rows in sheets.values():
+        for row in rows:
+            worksheet.append(row)
+    workbook.save(str(output))
+    return len(records), time.perf_counter() - start
+
+
+def _xlsx_rows_floor(output: Path):
+    from registry.exchange.records import act_key
+    from registry.exchange.xlsx_export import _workbook, service_rows
 
     selection, records = _records()
     acts = {act_key(act): f"act-{act.pk}" for act in selection.acts}
     start = time.perf_counter()
     workbook, writers = _workbook()
     for record in records:
-        _service_rows(record, writers, acts)
+        for key, values in service_rows(record, acts):
+            writers[key].append(values)
     workbook.save(str(output))
     return len(records), time.perf_counter() - start
 

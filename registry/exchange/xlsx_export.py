@@ -3,13 +3,15 @@
 Formula injection: openpyxl stores any string that starts with "=" as a formula, and a
 spreadsheet evaluates a cell whose text starts with = + - @ (and, after a paste or CSV
 round, a tab or carriage return) when a user edits it. Such text is written as a string
-cell (type forced to "s", so nothing is stored as a formula) with the quotePrefix style:
+cell (inline text, so nothing is stored as a formula) with the quotePrefix style:
 Excel and LibreOffice then treat it as literal text even when the cell is edited, and the
 reader sees exactly the text we hold — no apostrophe is added to the value, so an import of
-the file gets the same text back."""
+the file gets the same text back.
 
-import datetime
-from collections.abc import Iterable
+Data rows go through ``xlsx_rows.StreamedSheet`` (the same cells as openpyxl's own cell writer
+makes, written a row at a time); the header rows, with their styles and notes, through openpyxl."""
+
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
@@ -22,16 +24,22 @@ from openpyxl.utils import get_column_letter
 from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
 from registry.exchange.selectors import ExportSelection, export_records
 from registry.exchange.xlsx_layout import BOOL, CODES, DATE, READ_ONLY_SHEETS, Sheet, workbook_sheets
+from registry.exchange.xlsx_rows import FORMULA_TRIGGERS, StreamedSheet
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_TRIGGERS", "write_registry_xlsx", "write_template_xlsx"]
+
 DATE_FORMAT = "DD.MM.YYYY"
 CHUNK_SIZE = EXPORT_CHUNK_SIZE
+# The cell kinds of xlsx_rows.Cells, by the layout's column kinds (the rest are text).
+CELL_KINDS = {CODES: "codes", BOOL: "bool", DATE: "date"}
 
 
 class _SheetWriter:
     def __init__(self, workbook: Workbook, sheet: Sheet) -> None:
         self.sheet = sheet
-        self.worksheet = workbook.create_sheet(sheet.title)
+        self.keys = [column.key for column in sheet.columns]
+        kinds = [CELL_KINDS.get(column.kind, "text") for column in sheet.columns]
+        self.worksheet = StreamedSheet(workbook, sheet.title, kinds, date_format=DATE_FORMAT)
         self.worksheet.freeze_panes = "A2"
         for index, column in enumerate(sheet.columns, start=1):
             self.worksheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -44,40 +52,9 @@ class _SheetWriter:
             cell.comment = Comment(column.note, "Реестр", width=300, height=80)
             header.append(cell)
         self.worksheet.append(header)
-        special = {CODES: self._codes, BOOL: self._bool, DATE: self._date}
-        self.plan = [(column.key, special.get(column.kind, self._text)) for column in sheet.columns]
-
-    def _escaped(self, value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.worksheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-
-    def _text(self, value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-            return self._escaped(value)
-        return value
-
-    def _codes(self, value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        return self._text(", ".join(value)) if value else ""
-
-    def _bool(self, value: Any) -> Any:
-        return None if value is None or value == "" else bool(value)
-
-    def _date(self, value: Any) -> Any:
-        if isinstance(value, datetime.date):
-            cell = WriteOnlyCell(self.worksheet, value=value)
-            cell.number_format = DATE_FORMAT
-            return cell
-        return self._text(value)
 
     def append(self, values: dict[str, Any]) -> None:
-        # One converter per column, chosen once: a workbook of 100 000 services has millions of cells.
-        self.worksheet.append([convert(values.get(key)) for key, convert in self.plan])
+        self.worksheet.append_cells([values.get(key) for key in self.keys])
 
 
 def _workbook() -> tuple[Workbook, dict[str, _SheetWriter]]:
@@ -86,12 +63,12 @@ def _workbook() -> tuple[Workbook, dict[str, _SheetWriter]]:
     return workbook, writers
 
 
-def _service_rows(
-    record: dict[str, Any], writers: dict[str, _SheetWriter], act_ids: dict[ActKey, str]
-) -> None:
+def service_rows(record: dict[str, Any], act_ids: dict[ActKey, str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The rows a service's record makes, as (sheet key, values by column key)."""
     number = record["registry_number"]
     edition = record["edition"]
-    writers["services"].append(
+    yield (
+        "services",
         {
             **edition,
             "registry_number": number,
@@ -100,34 +77,47 @@ def _service_rows(
             "under_single_standard": record["under_single_standard"],
             "categories": record["categories"],
             "amending_act": act_ids.get(edition["amending_act"]) if edition["amending_act"] else None,
-        }
+        },
     )
     for attribute in record["attributes"]:
         for value in attribute["values"]:
-            writers["attributes"].append(
+            yield (
+                "attributes",
                 {
                     "registry_number": number,
                     "attribute": attribute["code"],
                     "question": attribute["question"],
                     "value": value["code"],
                     "label": value["label"],
-                }
+                },
             )
     for variant in record["variants"]:
         selected = "; ".join(f"{attribute}={value}" for attribute, value in variant["selected_by"])
-        writers["variants"].append({**variant, "registry_number": number, "selected_by": selected})
+        yield "variants", {**variant, "registry_number": number, "selected_by": selected}
     for section in ("results", "legal_bases", "documents", "grounds", "fees", "indicators", "forms"):
         for row in record[section]:
             values = {**row, "registry_number": number}
             if "act" in row:
                 values["act"] = act_ids.get(row["act"]) if row["act"] else None
-            writers[section].append(values)
+            yield section, values
 
 
 def write_registry_xlsx(
     selection: ExportSelection, output: BinaryIO | str, *, chunk_size: int = CHUNK_SIZE
 ) -> None:
     workbook, writers = _workbook()
+    try:
+        _fill(selection, writers, chunk_size)
+    except BaseException:
+        # Text a cell cannot hold (xlsx_rows.UnwritableText), a lost connection: no file, and
+        # no temporary sheet files left behind.
+        for writer in writers.values():
+            writer.worksheet.discard()
+        raise
+    workbook.save(output)
+
+
+def _fill(selection: ExportSelection, writers: dict[str, _SheetWriter], chunk_size: int) -> None:
     act_ids: dict[ActKey, str] = {}
     for act in selection.acts.iterator(chunk_size=chunk_size):
         act_ids[act_key(act)] = f"act-{act.pk}"
@@ -177,8 +167,8 @@ def write_registry_xlsx(
         )
     for service, record in export_records(selection, chunk_size=chunk_size):
         record["body_id"] = f"body-{service.provider_id}"
-        _service_rows(record, writers, act_ids)
-    workbook.save(output)
+        for sheet, values in service_rows(record, act_ids):
+            writers[sheet].append(values)
 
 
 def write_template_xlsx(output: BinaryIO | str) -> None:
