@@ -11,8 +11,9 @@ import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -327,6 +328,32 @@ def edition_record(service: Service, edition: Edition, *, with_content: bool = F
 _ACT_COLUMNS = ("act_id", "act__kind", "act__number", "act__date")
 
 
+@dataclass(slots=True)
+class ServiceRow:
+    """What a record needs of a service (``chunk_records`` takes these or Service objects)."""
+
+    pk: int
+    registry_number: str
+    level: str
+    provider_id: int
+    under_single_standard: bool
+    provider: ProviderBody | None = None
+
+
+ServiceLike = TypeVar("ServiceLike", Service, ServiceRow)
+
+
+def service_rows(ids: Sequence[int]) -> list[ServiceRow]:
+    """The services of ``ids``, in that order."""
+    found = {
+        row[0]: ServiceRow(*row)
+        for row in Service.objects.filter(_of("id", ids)).values_list(
+            "id", "registry_number", "level", "provider_id", "under_single_standard"
+        )
+    }
+    return [found[pk] for pk in ids if pk in found]
+
+
 class AnyOf(Lookup):
     """``column IN ids`` for a chunk's ids. On PostgreSQL the ids travel as one array parameter
     (``= ANY(%s)``): Django's ``__in`` prepares and places every id of every list one by one,
@@ -482,8 +509,8 @@ _SCALARS_AT = len(EDITION_SCALARS) + 2
 
 
 def chunk_records(
-    services: Sequence[Service], editions: QuerySet[Edition], *, with_content: bool = False
-) -> Iterator[tuple[Service, dict[str, Any]]]:
+    services: Sequence[ServiceLike], editions: QuerySet[Edition], *, with_content: bool = False
+) -> Iterator[tuple[ServiceLike, dict[str, Any]]]:
     """The records of a chunk of services (their providers and regions at hand), each with the
     newest of its editions in ``editions``; services without one are skipped. The same records as
     ``edition_record`` gives, read with a fixed number of queries whatever the chunk's size."""

@@ -1,9 +1,9 @@
 """What an export reads: the services in scope, with every row read per chunk, and the
 legal acts and bodies they cite (read before the services, so a file names them first)."""
 
+from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.catalogue.search import bodies_named, body_text
 from registry.exchange.changes import ChangesSince, changes_since, last_sequence
-from registry.exchange.records import chunk_records
+from registry.exchange.records import ServiceRow, chunk_records, service_rows
 from registry.models import Edition, EditionStatus, Fee, Ground, LegalBasis, ProviderBody, Service
 from regulations.models import LegalAct
 
@@ -83,13 +83,15 @@ def _editions(content: str) -> QuerySet[Edition]:
 
 def _published_services(filters: Mapping[str, str]) -> QuerySet[Service]:
     from registry.catalogue.filters import ServiceFilter
-    from registry.catalogue.selectors import catalogue_editions, catalogue_entries, services_matching
+    from registry.catalogue.selectors import catalogue_editions, services_matching
 
     data = {name: filters[name] for name in FILTER_NAMES if filters.get(name)}
     if not data:
-        # The filter's own queryset, without building its form and choice lists (a cold cache
-        # costs more than reading the first chunks).
-        return services_matching(catalogue_entries().filter(edition_id__in=catalogue_editions().values("pk")))
+        # Every service of the catalogue: one with a current edition (not withdrawn, or withdrawn
+        # from a later date), without building the filter's form and choice lists, and without
+        # the search table (its rows follow the editions; at 100 000 services the three nested
+        # sets cost 0.7 s where one EXISTS costs 0.4 s).
+        return Service.objects.filter(Exists(catalogue_editions().filter(service_id=OuterRef("pk"))))
     catalogue_filter = ServiceFilter(data, queryset=catalogue_editions())
     if data and not catalogue_filter.is_valid():
         field_name, errors = next(iter(catalogue_filter.errors.items()))
@@ -205,15 +207,20 @@ def export_selection(request: ExportRequest) -> ExportSelection:
 
 def export_records(
     selection: ExportSelection, *, chunk_size: int, with_content: bool = False
-) -> Iterator[tuple[Service, dict[str, Any]]]:
+) -> Iterator[tuple[ServiceRow, dict[str, Any]]]:
     """Every service in the selection with its record, in registry-number order, read chunk by
     chunk (``records.chunk_records``): memory holds one chunk, the queries grow with the chunks.
 
-    Providers are read once each and attached to their services, rather than joined to every
-    service row (a registry has one body per few dozen services)."""
-    services = selection.services.iterator(chunk_size=chunk_size)
+    The services' ids are read first, in order, into one array (8 bytes a service); each chunk
+    then reads its services by id. A server-side cursor over the selection would hold less, but
+    PostgreSQL plans a cursor for its first rows: at 100 000 services it took 2.6 s to read
+    what one ordinary query reads in 0.6 s. Providers are read once each and attached to their
+    services, rather than joined to every service row (a registry has one body per few dozen
+    services)."""
+    ids = array("q", selection.services.values_list("pk", flat=True))
     bodies: dict[int, ProviderBody] = {}
-    while chunk := list(islice(services, chunk_size)):
+    for start in range(0, len(ids), chunk_size):
+        chunk = service_rows(ids[start : start + chunk_size])
         missing = {service.provider_id for service in chunk} - bodies.keys()
         if missing:
             bodies.update(ProviderBody.objects.select_related("region").in_bulk(missing))
