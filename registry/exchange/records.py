@@ -379,19 +379,22 @@ def _of(column: str, ids: Sequence[int]) -> AnyOf:
 
 
 def _column_names(fields: tuple[str, ...]) -> list[str]:
-    """The values_list() columns that hold a section's record fields, edition_id first."""
-    columns = ["edition_id", "variant_id", "variant__code"]
+    """The values_list() columns of a section: one per record field, in the record's order (a
+    form's file gives both its name and its digest), then ``edition_id``, then the cited act's
+    kind, number and date — so that a row's first columns zip straight into its record."""
+    columns = []
     for name in fields:
         if name == "variant":
-            continue
-        if name == "act":
-            columns.extend(_ACT_COLUMNS)
+            columns.append("variant__code")
         elif name == "applicant_category":
-            columns.extend(("applicant_category_id", "applicant_category__code"))
+            columns.append("applicant_category__code")
         elif name == "file_name":
             columns.append("file")
         elif name != "sha256":
-            columns.append(name)
+            columns.append(_ACT_COLUMNS[0] if name == "act" else name)
+    columns.append("edition_id")
+    if "act" in fields:
+        columns.extend(_ACT_COLUMNS[1:])
     return columns
 
 
@@ -405,62 +408,42 @@ def _key_at(row: Sequence[Any], at: int) -> ActKey | None:
 def _row_builder(fields: tuple[str, ...], *, with_content: bool) -> Any:
     """A function from a section's values_list() tuple (``_column_names``) to the dictionary
     ``_row_values`` gives for the model row: the same keys in the same order."""
-    at = {name: index for index, name in enumerate(_column_names(fields))}
-    plan: list[tuple[str, str, int]] = []
-    for name in fields:
-        if name == "variant":
-            plan.append((name, "code", at["variant__code"]))
-        elif name == "act":
-            plan.append((name, "act", at["act_id"]))
-        elif name == "applicant_category":
-            plan.append((name, "code", at["applicant_category__code"]))
-        elif name in ("amount", "target_value"):
-            plan.append((name, "money", at[name]))
-        elif name == "file_name":
-            plan.append((name, "file_name", at["file"]))
-        elif name == "sha256":
-            plan.append((name, "sha256", at["file"]))
-        else:
-            plan.append((name, "value", at[name]))
-    if all(kind in ("value", "code", "act", "money") for _name, kind, _at in plan):
-        # The common case, without a branch per field: plain columns first, then the few that
-        # need converting (assigning to a key keeps its place in the dictionary).
-        names = tuple(name for name, _kind, _at in plan)
-        indexes = tuple(index for _name, _kind, index in plan)
-        codes = tuple((name, index) for name, kind, index in plan if kind == "code")
-        acts = tuple((name, index) for name, kind, index in plan if kind == "act")
-        moneys = tuple((name, index) for name, kind, index in plan if kind == "money")
+    columns = _column_names(fields)
+    at = {name: index for index, name in enumerate(columns)}
+    if "file" not in at:
+        # The common case: the first columns are the record's fields, as they are but for the
+        # few converted in place (assigning to a key keeps its place in the dictionary).
+        codes = tuple(name for name in fields if name in ("variant", "applicant_category"))
+        moneys = tuple(name for name in fields if name in ("amount", "target_value"))
+        act = at.get("act__kind")
 
         def build(row: Sequence[Any]) -> dict[str, Any]:
-            values = dict(zip(names, [row[index] for index in indexes], strict=True))
-            for name, index in codes:
+            values = dict(zip(fields, row, strict=False))
+            for name in codes:
                 # The code of a joined row, "" without one (codes are never empty).
-                values[name] = row[index] or ""
-            for name, index in acts:
-                values[name] = _key_at(row, index)
-            for name, index in moneys:
-                values[name] = money(row[index])
+                if values[name] is None:
+                    values[name] = ""
+            if act is not None and values["act"] is not None:
+                values["act"] = (row[act], row[act + 1], row[act + 2].isoformat())
+            for name in moneys:
+                values[name] = money(values[name])
             return values
 
         return build
 
     def build_slowly(row: Sequence[Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for name, kind, index in plan:
-            value = row[index]
-            if kind == "code":
-                values[name] = value or ""
-            elif kind == "act":
-                values[name] = _key_at(row, index)
-            elif kind == "money":
-                values[name] = money(value)
-            elif kind == "file_name":
+        for name in fields:
+            if name == "variant":
+                values[name] = row[at["variant__code"]] or ""
+            elif name == "file_name":
+                value = row[at["file"]]
                 values[name] = value.rsplit("/", 1)[-1] if value else ""
-            elif kind == "sha256":
-                form = StandardForm(file=value or "")
+            elif name == "sha256":
+                form = StandardForm(file=row[at["file"]] or "")
                 values[name], values["content"] = file_digest(form, with_content=with_content)
             else:
-                values[name] = value
+                values[name] = row[at[name]]
         return values
 
     return build_slowly
@@ -484,11 +467,11 @@ def _m2m_codes(field: ManyToManyField, owner_ids: Sequence[int]) -> dict[int, li
     return codes
 
 
-def _grouped(rows: Iterable[Sequence[Any]]) -> dict[int, list[Sequence[Any]]]:
-    """Rows by their first column (the edition or attribute id)."""
+def _grouped(rows: Iterable[Sequence[Any]], at: int = 0) -> dict[int, list[Sequence[Any]]]:
+    """Rows by their column ``at`` (the edition or attribute id)."""
     groups: dict[int, list[Sequence[Any]]] = defaultdict(list)
     for row in rows:
-        groups[row[0]].append(row)
+        groups[row[at]].append(row)
     return groups
 
 
@@ -527,14 +510,15 @@ def chunk_records(
     edition_ids = [row[0] for row in newest.values()]
     categories = _m2m_codes(Service._meta.get_field("categories"), service_ids)
     choices = {name: _m2m_codes(Edition._meta.get_field(name), edition_ids) for name in EDITION_CHOICES}
-    sections = {
-        section: _grouped(
+    sections = {}
+    for section, (model, fields) in ROW_SECTIONS.items():
+        columns = _column_names(fields)
+        sections[section] = _grouped(
             model.objects.filter(_of("edition_id", edition_ids))
             .order_by("edition_id", "order", "id")
-            .values_list(*_column_names(fields))
+            .values_list(*columns),
+            columns.index("edition_id"),
         )
-        for section, (model, fields) in ROW_SECTIONS.items()
-    }
     builders = {
         section: _row_builder(fields, with_content=with_content)
         for section, (_model, fields) in ROW_SECTIONS.items()
