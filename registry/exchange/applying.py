@@ -9,8 +9,8 @@ what it reports is exactly what applying would do.
 The file's services are taken a chunk at a time: the chunk's services and their stored records
 (what "unchanged" is decided against) are read with one query per table
 (``records.chunk_records``), not a prefetch per service. A service written earlier in the same
-chunk is read again on its own, so a number that occurs twice sees the first occurrence's
-result, as it would one service at a time."""
+chunk (a withdrawal of a service the file also lists) is read again on its own. A file lists
+each service once: a registry number met again is an error of that service."""
 
 import datetime
 import hashlib
@@ -235,6 +235,10 @@ class _Importer:
         self.chunk_services: dict[str, Service | None] = {}
         self.chunk_stored: dict[str, dict[str, Any]] = {}
         self.written: set[str] = set()
+        # Every registry number of the file so far: a file lists each service once (the XSD's
+        # unique constraint serviceNumber, which a streaming validation of one service at a time
+        # cannot check).
+        self.numbers_seen: set[str] = set()
 
     # ---- entry point ----
     def read_stored(self, chunk: Sequence[ParsedService]) -> None:
@@ -253,6 +257,20 @@ class _Importer:
 
     def apply(self, parsed: ParsedService) -> ServiceOutcome:
         outcome = ServiceOutcome(parsed.registry_number, parsed.name, ERROR, parsed.location)
+        if parsed.registry_number:
+            if parsed.registry_number in self.numbers_seen:
+                outcome.errors.append(
+                    ImportProblem(
+                        _(
+                            "Услуга с реестровым номером %(number)s уже указана в файле выше: "
+                            "каждая услуга указывается в файле один раз."
+                        )
+                        % {"number": parsed.registry_number},
+                        parsed.location,
+                    )
+                )
+                return outcome
+            self.numbers_seen.add(parsed.registry_number)
         if parsed.errors or parsed.record is None:
             outcome.errors = list(parsed.errors)
             return outcome

@@ -14,8 +14,9 @@ from lxml import etree
 from registry.demo import load_demo
 from registry.exchange.applying import run_import
 from registry.exchange.records import ROW_SECTIONS
-from registry.exchange.report import UNCHANGED, UPDATED, ImportReport
+from registry.exchange.report import ERROR, UNCHANGED, UPDATED, ImportReport
 from registry.exchange.xml_import import xml_source
+from registry.models import Service
 from tests.exchange.conftest import NS
 from tests.exchange.test_xml_import import edited, export_then_empty
 
@@ -63,7 +64,7 @@ def test_an_unchanged_file_reads_the_stored_records_once_per_chunk(tmp_path, lev
     )
 
 
-def test_a_service_listed_twice_is_compared_with_what_its_first_occurrence_wrote(tmp_path):
+def test_a_service_listed_twice_fails_the_file_at_its_second_occurrence(tmp_path):
     path = export_then_empty(tmp_path, filters={"level": "federal"})
     load_demo()
 
@@ -74,10 +75,24 @@ def test_a_service_listed_twice_is_compared_with_what_its_first_occurrence_wrote
         services.append(copy.deepcopy(first))
 
     twice = edited(path, renamed_twice)
-    outcomes = [item.outcome for item in dry_run(twice, chunk_size=500, publish=False).services]
-    assert outcomes == [UNCHANGED, UPDATED, UNCHANGED, UNCHANGED, UNCHANGED, UNCHANGED]
-    # The same as one service at a time.
-    assert [item.outcome for item in dry_run(twice, chunk_size=1, publish=False).services] == outcomes
+    for chunk_size in (500, 1):
+        report = dry_run(twice, chunk_size=chunk_size, publish=False)
+        outcomes = [item.outcome for item in report.services]
+        assert outcomes == [UNCHANGED, UPDATED, UNCHANGED, UNCHANGED, UNCHANGED, ERROR]
+        (problem,) = report.errors()
+        assert problem.location.xpath == "/registry/services/service[6]"
+        assert "уже указана в файле выше" in problem.message
+    renamed = [item.registry_number for item in report.services][1]
+    before = Service.objects.get(registry_number=renamed).editions.count()
+    applied = run_import(
+        lambda report: xml_source(twice, report),
+        actor=None,
+        dry_run=False,
+        publish=False,
+        report=ImportReport(),
+    )
+    assert not applied.applied
+    assert Service.objects.get(registry_number=renamed).editions.count() == before
 
 
 def test_an_error_in_a_service_read_ahead_names_its_attribute(tmp_path):
