@@ -132,6 +132,20 @@ def test_a_bad_cell_in_the_middle_fails_the_whole_file_with_sheet_row_and_column
     assert "целое число" in problem.message
 
 
+def test_a_service_row_listed_twice_fails_the_whole_file_at_its_second_row(demo, tmp_path):
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    workbook = openpyxl.load_workbook(path)
+    services = workbook["Услуги"]
+    services.append([cell.value for cell in services[2]])
+    again = services.max_row
+    workbook.save(path)
+    report = import_file(path, actor=None, dry_run=True)
+    assert not report.ok
+    (problem,) = report.errors()
+    assert (problem.location.sheet, problem.location.row) == ("Услуги", again)
+    assert "уже указана в файле выше" in problem.message
+
+
 def test_a_model_error_in_a_row_names_its_cell(demo, tmp_path):
     path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
     workbook = openpyxl.load_workbook(path)
