@@ -169,6 +169,14 @@ def _fill(selection: ExportSelection, writers: dict[str, _SheetWriter], chunk_si
         record["body_id"] = f"body-{service.provider_id}"
         for sheet, values in service_rows(record, act_ids):
             writers[sheet].append(values)
+    for service in selection.withdrawn.iterator(chunk_size=chunk_size):
+        writers["withdrawn"].append(
+            {
+                "registry_number": service.registry_number,
+                "withdrawn_on": service.withdrawn_on,
+                "withdrawal_reason": service.withdrawal_reason,
+            }
+        )
 
 
 def write_template_xlsx(output: BinaryIO | str) -> None:
@@ -193,6 +201,10 @@ def write_template_xlsx(output: BinaryIO | str) -> None:
             "черновике не меняются."
         ),
         _("Загруженные данные становятся черновиками и проходят обычное согласование."),
+        _(
+            "Лист «Исключённые услуги» исключает перечисленные услуги из реестра только при загрузке "
+            "с публикацией (администратор реестра); иначе строки листа только сообщаются в отчёте."
+        ),
     )
     for line in lines:
         guide.append([line])

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from registry.exchange.applying import ImportSource, ParsedService
+from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
 from registry.exchange.records import ROW_SECTIONS, money, superior_problems, with_superior
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import MAX_XLSX_ROWS, UnsafeFile, check_xlsx
@@ -235,7 +235,31 @@ def _source(workbook, report: ImportReport) -> ImportSource:
         )
         for number, values, problems in service_entries
     ]
-    return ImportSource(acts=acts, services=parsed)
+    return ImportSource(acts=acts, services=parsed, withdrawals=_withdrawals(*read["withdrawn"], report))
+
+
+def _withdrawals(rows: _Rows, entries: list, report: ImportReport) -> list[ParsedWithdrawal]:
+    """The sheet of withdrawn services; an incomplete row is an error of the file."""
+    withdrawals = []
+    for number, values, problems in entries:
+        for problem in problems:
+            report.add_file_error(problem.message, problem.location)
+        missing = [key for key in ("registry_number", "withdrawn_on", "withdrawal_reason") if not values[key]]
+        for key in missing:
+            report.add_file_error(
+                _("Не заполнено «%(header)s».") % {"header": rows.sheet.column(key).header},
+                rows.location(number, key),
+            )
+        if not problems and not missing:
+            withdrawals.append(
+                ParsedWithdrawal(
+                    registry_number=values["registry_number"],
+                    withdrawn_on=values["withdrawn_on"],
+                    reason=values["withdrawal_reason"],
+                    location=rows.location(number),
+                )
+            )
+    return withdrawals
 
 
 def _parse_service(

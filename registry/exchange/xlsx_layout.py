@@ -251,6 +251,20 @@ def _acts_sheet() -> Sheet:
     return Sheet("acts", str(_("Акты")), tuple(columns))
 
 
+def _withdrawn_sheet() -> Sheet:
+    """An incremental export's services withdrawn from the registry (the XML's ``withdrawn``)."""
+    note = str(_("Услуги, исключённые из реестра после порядкового номера выгрузки"))
+    return Sheet(
+        "withdrawn",
+        str(_("Исключённые услуги")),
+        (
+            NUMBER,
+            _field_column(Service, "withdrawn_on", note, width=16),
+            _field_column(Service, "withdrawal_reason", note, width=60),
+        ),
+    )
+
+
 def workbook_sheets() -> tuple[Sheet, ...]:
     return (
         _services_sheet(),
@@ -265,6 +279,7 @@ def workbook_sheets() -> tuple[Sheet, ...]:
         _row_sheet("forms", str(_("Формы"))),
         _bodies_sheet(),
         _acts_sheet(),
+        _withdrawn_sheet(),
     )
 
 

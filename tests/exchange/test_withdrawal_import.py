@@ -4,11 +4,14 @@ entry fails the whole file."""
 
 import datetime
 
+import openpyxl
 import pytest
 
 from registry.exchange.changes import last_sequence
 from registry.exchange.report import UNCHANGED, WITHDRAWAL_NOT_APPLIED, WITHDRAWN
+from registry.exchange.selectors import ExportRequest, export_selection
 from registry.exchange.service import import_file
+from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
 from registry.models import ChangeKind, ChangeLog, Service
 from registry.services import service_restore, service_withdraw
 from tests import factories
@@ -162,3 +165,43 @@ def test_an_unknown_category_code_fails_the_file_with_its_place(tmp_path):
     assert not report.ok
     assert any("no-such" in problem.message for problem in report.errors())
     assert not service.categories.exists()
+
+
+def test_an_incremental_workbook_carries_the_withdrawal_and_publishing_applies_it(tmp_path):
+    service = factories.service()
+    publish(factories.complete_edition(service))
+    since = last_sequence()
+    service_withdraw(service=service, actor=None, reason=REASON, date=datetime.date(2026, 11, 20))
+    path = tmp_path / "changes.xlsx"
+    write_registry_xlsx(export_selection(ExportRequest(since=since)), str(path))
+    rows = list(openpyxl.load_workbook(path)["Исключённые услуги"].values)
+    assert rows[1] == (service.registry_number, datetime.datetime(2026, 11, 20), REASON)
+    service_restore(service=service, actor=None)
+    assert outcomes(import_file(path, actor=None, dry_run=True, publish=False)) == [
+        (service.registry_number, WITHDRAWAL_NOT_APPLIED)
+    ]
+    report = import_file(path, actor=administrator(), dry_run=False, publish=True)
+    assert report.ok, list(report.lines())
+    assert outcomes(report) == [(service.registry_number, WITHDRAWN)]
+    service.refresh_from_db()
+    assert service.is_withdrawn and service.withdrawal_reason == REASON
+
+
+def test_a_workbook_withdrawal_without_a_reason_fails_the_file_with_its_cell(tmp_path):
+    service = factories.service()
+    publish(factories.complete_edition(service))
+    path = tmp_path / "by-hand.xlsx"
+    write_template_xlsx(str(path))
+    workbook = openpyxl.load_workbook(path)
+    workbook["Исключённые услуги"].append([service.registry_number, datetime.date(2026, 11, 20), None])
+    workbook.save(path)
+    report = import_file(path, actor=administrator(), dry_run=False, publish=True)
+    assert not report.ok and not report.applied
+    (problem,) = report.errors()
+    assert (problem.location.sheet, problem.location.row, problem.location.column) == (
+        "Исключённые услуги",
+        2,
+        "C",
+    )
+    assert "Причина исключения" in problem.message
+    assert not Service.objects.get(pk=service.pk).is_withdrawn
