@@ -1,11 +1,14 @@
 """What an export reads: the services in scope, with every row read per chunk, and the
-legal acts and bodies they cite (read before the services, so a file names them first)."""
+legal acts and bodies they cite (read before the services, so a file names them first).
+``export_snapshot`` makes all of it one moment of the registry."""
 
 from array import array
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +75,30 @@ class ExportSelection:
     bodies: QuerySet[ProviderBody]
     withdrawn: QuerySet[Service]
     changes: ChangesSince | None = None
+
+
+@contextmanager
+def export_snapshot(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Everything read inside is one moment of the registry: build the selection and write the
+    file inside it. An export reads in many queries over many seconds; in autocommit each sees a
+    later moment, and an edition published meanwhile could cite an act or a body the file has
+    already listed without it, or the header's sequence would not match the content.
+
+    On PostgreSQL: one REPEATABLE READ, READ ONLY transaction (it blocks no writer). Inside an
+    atomic block already open (a caller's transaction, a test) it does nothing: that block's
+    isolation applies, and a transaction's level can only be set before its first query.
+    On SQLite: nothing. Its rollback journal (the mode the settings leave) lets a reader's
+    transaction hold off every writer until it ends: for a whole export, officials' saves would
+    wait and then fail with "database is locked". SQLite serves development, not exports under
+    load (docs/exchange.md)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def _editions(content: str) -> QuerySet[Edition]:
@@ -201,8 +228,9 @@ def _cited_in_scope(editions: QuerySet[Edition]) -> QuerySet[LegalAct]:
     )
 
 
-def export_selection(request: ExportRequest) -> ExportSelection:
-    sequence = last_sequence()
+def _services_in_scope(request: ExportRequest) -> QuerySet[Service]:
+    """The services in the request's scope, its ``since`` not yet applied; ExportRequestError if
+    the export cannot be made as asked."""
     if request.content == CONTENT_DRAFTS:
         services = _all_services(request.filters)
     else:
@@ -214,11 +242,25 @@ def export_selection(request: ExportRequest) -> ExportSelection:
                 _("Услуга с реестровым номером %(number)s не найдена среди выгружаемых.")
                 % {"number": request.registry_number}
             )
+    if request.since is not None and request.since < 0:
+        raise ExportRequestError(_("Порядковый номер изменения не может быть отрицательным."))
+    return services
+
+
+def export_check(request: ExportRequest) -> int:
+    """ExportRequestError if the export cannot be made as asked, else the last sequence number:
+    what a streamed download checks before its response starts, without reading what the stream
+    will read again in its own snapshot."""
+    _services_in_scope(request)
+    return last_sequence()
+
+
+def export_selection(request: ExportRequest) -> ExportSelection:
+    sequence = last_sequence()
+    services = _services_in_scope(request)
     withdrawn = Service.objects.none()
     changes = None
     if request.since is not None:
-        if request.since < 0:
-            raise ExportRequestError(_("Порядковый номер изменения не может быть отрицательным."))
         changes = changes_since(request.since, until=sequence)
         services = services.filter(pk__in=changes.changed_service_ids)
         today = timezone.localdate()
@@ -272,4 +314,12 @@ def export_records(
         yield from chunk_records(chunk, selection.editions, with_content=with_content)
 
 
-__all__ = ["ExportRequest", "ExportRequestError", "ExportSelection", "export_records", "export_selection"]
+__all__ = [
+    "ExportRequest",
+    "ExportRequestError",
+    "ExportSelection",
+    "export_check",
+    "export_records",
+    "export_selection",
+    "export_snapshot",
+]

@@ -15,7 +15,13 @@ from django.utils import timezone
 from lxml import etree
 
 from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
-from registry.exchange.selectors import ExportSelection, export_records
+from registry.exchange.selectors import (
+    ExportRequest,
+    ExportSelection,
+    export_records,
+    export_selection,
+    export_snapshot,
+)
 
 NAMESPACE = "urn:registry:service-standards:1.0"
 FORMAT_VERSION = "1.0"
@@ -368,6 +374,15 @@ def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZ
                         with xf.element(q("service"), _attrs(attrs)):
                             writer.leaf("reason", service.withdrawal_reason, required=True)
     yield sink.take()
+
+
+def iter_registry_xml_snapshot(request: ExportRequest, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """The export of ``request`` for a streaming response, as one moment of the registry: the
+    selection is built when the first piece is asked for, inside ``export_snapshot``, which lasts
+    until the last piece. Closing the iterator early (a client that went away) ends the
+    snapshot's transaction; an iterator never started opens none."""
+    with export_snapshot():
+        yield from iter_registry_xml(export_selection(request), chunk_size=chunk_size)
 
 
 def write_registry_xml(selection: ExportSelection, output: BinaryIO, *, chunk_size: int = CHUNK_SIZE) -> None:

@@ -25,11 +25,13 @@ from registry.exchange.selectors import (
     FILTER_NAMES,
     ExportRequest,
     ExportRequestError,
+    export_check,
     export_selection,
+    export_snapshot,
 )
 from registry.exchange.service import import_file
 from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
-from registry.exchange.xml_export import SCHEMA_FILENAME, SCHEMA_PATH, iter_registry_xml
+from registry.exchange.xml_export import SCHEMA_FILENAME, SCHEMA_PATH, iter_registry_xml_snapshot
 from registry.models import Role
 from registry.permissions import body_ids_with_role, is_administrator
 
@@ -64,23 +66,36 @@ def export(request: HttpRequest) -> HttpResponse:
         registry_number=request.GET.get("service", ""),
         since=int(since) if since else None,
     )
-    try:
-        selection = export_selection(export_request)
-    except ExportRequestError as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y%m%d")
     if request.GET.get("format", "xml") == "xlsx":
         spool = tempfile.TemporaryFile()
-        write_registry_xlsx(selection, spool)
+        try:
+            # The workbook is written before the response: the snapshot covers all of it.
+            with export_snapshot():
+                write_registry_xlsx(export_selection(export_request), spool)
+        except ExportRequestError as error:
+            spool.close()
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        except BaseException:
+            spool.close()
+            raise
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename=f"registry-{stamp}.xlsx", content_type=XLSX_TYPE
         )
+    try:
+        # Checked before the response starts, so that a bad request still gets its 400; the
+        # stream builds its selection inside its own snapshot.
+        sequence = export_check(export_request)
+    except ExportRequestError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     response = StreamingHttpResponse(
-        iter_registry_xml(selection), content_type="application/xml; charset=utf-8"
+        iter_registry_xml_snapshot(export_request), content_type="application/xml; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.xml"'
-    response["X-Registry-Sequence"] = str(selection.sequence)
+    # A lower bound: the file's own ``sequence`` (its snapshot began later) is authoritative;
+    # passing the header back as since=… only sends again what a publication meanwhile changed.
+    response["X-Registry-Sequence"] = str(sequence)
     return response
 
 

@@ -89,6 +89,8 @@ def test_drafts_are_exported_only_for_an_administrator(demo, client):
 def test_a_bad_export_request_answers_400(demo, client):
     assert client.get(reverse("exchange:export"), {"since": "-1"}).status_code == 400
     assert client.get(reverse("exchange:export"), {"service": "99999999999"}).status_code == 400
+    unknown = client.get(reverse("exchange:export"), {"format": "xlsx", "service": "99999999999"})
+    assert unknown.status_code == 400 and "не найдена" in unknown.content.decode()
 
 
 def test_upload_needs_a_signed_in_official_or_administrator(demo, client, django_user_model):

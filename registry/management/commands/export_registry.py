@@ -9,6 +9,7 @@ from registry.exchange.selectors import (
     ExportRequest,
     ExportRequestError,
     export_selection,
+    export_snapshot,
 )
 from registry.exchange.xlsx_export import write_registry_xlsx
 from registry.exchange.xml_export import write_registry_xml
@@ -49,15 +50,17 @@ class Command(BaseCommand):
             registry_number=options["service"],
             since=options["since"],
         )
-        try:
-            selection = export_selection(request)
-        except ExportRequestError as error:
-            raise CommandError(str(error)) from error
-        if options["format"] == "xlsx":
-            write_registry_xlsx(selection, options["output"])
-        else:
-            with open(options["output"], "wb") as output:
-                write_registry_xml(selection, output)
+        # One snapshot for the selection and the file: its sequence matches its content.
+        with export_snapshot():
+            try:
+                selection = export_selection(request)
+            except ExportRequestError as error:
+                raise CommandError(str(error)) from error
+            if options["format"] == "xlsx":
+                write_registry_xlsx(selection, options["output"])
+            else:
+                with open(options["output"], "wb") as output:
+                    write_registry_xml(selection, output)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Выгрузка записана в %(path)s; последний порядковый номер изменения: %(sequence)s.")
