@@ -136,24 +136,28 @@ def _xlsx_rows_floor(output: Path):
 
 
 def _xml_export(output: Path):
-    from registry.exchange.selectors import ExportRequest, export_selection
+    from registry.exchange.selectors import ExportRequest, export_selection, export_snapshot
     from registry.exchange.xml_export import write_registry_xml
 
     start = time.perf_counter()
-    selection = export_selection(ExportRequest())
-    with output.open("wb") as handle:
-        write_registry_xml(selection, handle)
-    return selection.services.count(), time.perf_counter() - start
+    with export_snapshot():  # as the command and the download run it
+        selection = export_selection(ExportRequest())
+        with output.open("wb") as handle:
+            write_registry_xml(selection, handle)
+    elapsed = time.perf_counter() - start
+    return selection.services.count(), elapsed
 
 
 def _xlsx_export(output: Path):
-    from registry.exchange.selectors import ExportRequest, export_selection
+    from registry.exchange.selectors import ExportRequest, export_selection, export_snapshot
     from registry.exchange.xlsx_export import write_registry_xlsx
 
     start = time.perf_counter()
-    selection = export_selection(ExportRequest())
-    write_registry_xlsx(selection, str(output))
-    return selection.services.count(), time.perf_counter() - start
+    with export_snapshot():
+        selection = export_selection(ExportRequest())
+        write_registry_xlsx(selection, str(output))
+    elapsed = time.perf_counter() - start
+    return selection.services.count(), elapsed
 
 
 def _peer_xlsx(output: Path):
