@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # Text the exchange can carry: defined beside the legal acts, which travel too (see there).
 from regulations.validators import (  # noqa: F401 — re-exported for the registry's models
     EXCEL_CELL_MAX_CHARS,
+    NOT_EXCHANGEABLE,
     ExchangeableTextValidator,
     exchangeable_text_error,
     validate_exchangeable_text,

@@ -71,7 +71,12 @@ def export(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().strftime("%Y%m%d")
     if request.GET.get("format", "xml") == "xlsx":
         spool = tempfile.TemporaryFile()
-        write_registry_xlsx(selection, spool)
+        try:
+            write_registry_xlsx(selection, spool)
+        except ExportRequestError as error:
+            # Text stored before the validators refused it (``exchange.text``): nothing was sent yet.
+            spool.close()
+            return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename=f"registry-{stamp}.xlsx", content_type=XLSX_TYPE

@@ -1,5 +1,7 @@
 """``manage.py export_registry --format xml|xlsx --output PATH [--since N] [filters]``."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -53,11 +55,17 @@ class Command(BaseCommand):
             selection = export_selection(request)
         except ExportRequestError as error:
             raise CommandError(str(error)) from error
-        if options["format"] == "xlsx":
-            write_registry_xlsx(selection, options["output"])
-        else:
-            with open(options["output"], "wb") as output:
-                write_registry_xml(selection, output)
+        output = Path(options["output"])
+        try:
+            if options["format"] == "xlsx":
+                write_registry_xlsx(selection, str(output))
+            else:
+                with output.open("wb") as stream:
+                    write_registry_xml(selection, stream)
+        except ExportRequestError as error:
+            # Text the file cannot carry: what was written so far is no file to hand on.
+            output.unlink(missing_ok=True)
+            raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
                 _("Выгрузка записана в %(path)s; последний порядковый номер изменения: %(sequence)s.")
