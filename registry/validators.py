@@ -10,6 +10,7 @@ from regulations.validators import (  # noqa: F401 — re-exported for the regis
     EXCEL_CELL_MAX_CHARS,
     NOT_EXCHANGEABLE,
     ExchangeableTextValidator,
+    character_code,
     exchangeable_text_error,
     validate_exchangeable_text,
 )
