@@ -29,6 +29,7 @@ from registry.exchange.selectors import (
 )
 from registry.exchange.service import import_file
 from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
+from registry.exchange.xlsx_rows import UnwritableText
 from registry.exchange.xml_export import SCHEMA_FILENAME, SCHEMA_PATH, iter_registry_xml
 from registry.models import Role
 from registry.permissions import body_ids_with_role, is_administrator
@@ -73,8 +74,9 @@ def export(request: HttpRequest) -> HttpResponse:
         spool = tempfile.TemporaryFile()
         try:
             write_registry_xlsx(selection, spool)
-        except ExportRequestError as error:
-            # Text stored before the validators refused it (``exchange.text``): nothing was sent yet.
+        except (ExportRequestError, UnwritableText) as error:
+            # Text stored before the validators refused it, which a cell cannot hold: nothing was
+            # sent yet.
             spool.close()
             return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
         spool.seek(0)

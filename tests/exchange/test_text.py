@@ -113,16 +113,19 @@ def test_export_command_fails_with_the_place_and_leaves_no_partial_file(tmp_path
     assert not output.exists()
 
 
-def test_the_xlsx_download_answers_a_text_error_with_its_message(client, monkeypatch):
-    published()
-
-    def refuse(selection, output):
-        raise ExportTextError("услуга 10000000001, редакция № 1, поле «x»", "Недопустимый символ.")
-
-    monkeypatch.setattr("registry.views.exchange.write_registry_xlsx", refuse)
+def test_the_xlsx_download_answers_text_a_cell_cannot_hold_with_its_place(client):
+    published(other_requirements="я" * 32_768)
     response = client.get(reverse("exchange:export"), {"format": "xlsx"})
     assert response.status_code == 409
-    assert "поле «x»" in response.content.decode()
+    assert "не помещается в ячейку Excel" in response.content.decode()
+
+
+def test_export_command_to_excel_fails_with_the_place_and_leaves_no_file(tmp_path):
+    published(premises_requirements="я" * 32_768)
+    output = tmp_path / "registry.xlsx"
+    with pytest.raises(CommandError, match="ячейка"):
+        call_command("export_registry", "--format", "xlsx", "--output", str(output), stdout=io.StringIO())
+    assert not output.exists()
 
 
 def test_check_command_lists_every_place_and_exits_non_zero():

@@ -13,6 +13,7 @@ from registry.exchange.selectors import (
     export_selection,
 )
 from registry.exchange.xlsx_export import write_registry_xlsx
+from registry.exchange.xlsx_rows import UnwritableText
 from registry.exchange.xml_export import write_registry_xml
 from registry.models import Level
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             else:
                 with output.open("wb") as stream:
                     write_registry_xml(selection, stream)
-        except ExportRequestError as error:
+        except (ExportRequestError, UnwritableText) as error:
             # Text the file cannot carry: what was written so far is no file to hand on.
             output.unlink(missing_ok=True)
             raise CommandError(str(error)) from error
