@@ -1,8 +1,19 @@
-"""Validators of single values: identifiers used in the federal register."""
+"""Validators of single values: identifiers used in the federal register, and text the exchange
+can carry."""
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+# Text the exchange can carry: defined beside the legal acts, which travel too (see there).
+from regulations.validators import (  # noqa: F401 — re-exported for the registry's models
+    EXCEL_CELL_MAX_CHARS,
+    NOT_EXCHANGEABLE,
+    ExchangeableTextValidator,
+    character_code,
+    exchangeable_text_error,
+    validate_exchangeable_text,
+)
 
 
 @deconstructible

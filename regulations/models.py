@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regulations.validators import validate_exchangeable_text
+
 
 class LegalActKind(models.TextChoices):
     FEDERAL_LAW = "federal_law", _("Федеральный закон")
@@ -36,9 +38,9 @@ class LegalActQuerySet(models.QuerySet):
 
 class LegalAct(models.Model):
     kind = models.CharField(_("вид акта"), max_length=32, choices=LegalActKind.choices)
-    number = models.CharField(_("номер"), max_length=64, blank=True)
+    number = models.CharField(_("номер"), max_length=64, blank=True, validators=[validate_exchangeable_text])
     date = models.DateField(_("дата принятия"))
-    title = models.CharField(_("наименование"), max_length=1000)
+    title = models.CharField(_("наименование"), max_length=1000, validators=[validate_exchangeable_text])
     short_title = models.CharField(
         _("краткое обозначение"),
         max_length=120,
@@ -48,14 +50,19 @@ class LegalAct(models.Model):
             "№ 210-ФЗ», «Приказа МВД России от 16.11.2020 № 773» — так оно читается и после "
             "«ст. 5», и в строке «в ред. …»."
         ),
+        validators=[validate_exchangeable_text],
     )
-    issuing_body = models.CharField(_("принявший орган"), max_length=500, blank=True)
+    issuing_body = models.CharField(
+        _("принявший орган"), max_length=500, blank=True, validators=[validate_exchangeable_text]
+    )
     in_force_from = models.DateField(_("действует с"), null=True, blank=True)
     in_force_until = models.DateField(_("действует по"), null=True, blank=True)
     status = models.CharField(
         _("статус"), max_length=32, choices=LegalActStatus.choices, default=LegalActStatus.IN_FORCE
     )
-    source_url = models.URLField(_("официальная публикация"), max_length=500, blank=True)
+    source_url = models.URLField(
+        _("официальная публикация"), max_length=500, blank=True, validators=[validate_exchangeable_text]
+    )
 
     objects = LegalActQuerySet.as_manager()
 
@@ -131,10 +138,14 @@ class Citation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    article = models.CharField(_("статья"), max_length=32, blank=True)
-    part = models.CharField(_("часть"), max_length=32, blank=True)
-    point = models.CharField(_("пункт"), max_length=32, blank=True)
-    subpoint = models.CharField(_("подпункт"), max_length=32, blank=True)
+    article = models.CharField(
+        _("статья"), max_length=32, blank=True, validators=[validate_exchangeable_text]
+    )
+    part = models.CharField(_("часть"), max_length=32, blank=True, validators=[validate_exchangeable_text])
+    point = models.CharField(_("пункт"), max_length=32, blank=True, validators=[validate_exchangeable_text])
+    subpoint = models.CharField(
+        _("подпункт"), max_length=32, blank=True, validators=[validate_exchangeable_text]
+    )
 
     class Meta:
         abstract = True

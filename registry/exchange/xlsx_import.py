@@ -19,6 +19,7 @@ from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdr
 from registry.exchange.records import ROW_SECTIONS, money, superior_problems, with_superior
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import MAX_XLSX_ROWS, UnsafeFile, check_xlsx
+from registry.exchange.text import text_problem
 from registry.exchange.xlsx_layout import (
     BOOL,
     CODES,
@@ -35,6 +36,9 @@ FALSE_WORDS = {"нет", "ложь", "false", "0", "no"}
 NULLABLE_BOOLS = {
     name for name in ("is_free", "available_in_mfc", "available_electronically", "extraterritorial")
 }
+# Excel stores a character XML cannot carry as an escape (a vertical tab as _x000B_), and openpyxl
+# hands the escape over as text: in the workbook it is that character all the same.
+CHARACTER_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
 class CellError(ValueError):
@@ -99,6 +103,22 @@ def convert(kind: str, key: str, value: Any) -> Any:
     return _text(value)
 
 
+def cell_text_problem(value: Any) -> str | None:
+    """Why the registry cannot hold a cell's text (a character XML cannot carry, also written as
+    Excel's escape, or text longer than a cell), or None."""
+    problem = text_problem(value)
+    if problem is not None or not isinstance(value, str) or "_x" not in value:
+        return problem
+    for escape in CHARACTER_ESCAPE.finditer(value):
+        problem = text_problem(chr(int(escape.group(1), 16)))
+        if problem is not None:
+            return _("%(problem)s В книге он записан как «%(escape)s».") % {
+                "problem": problem,
+                "escape": escape.group(),
+            }
+    return None
+
+
 class _Rows:
     """One sheet's rows, converted, with the row number each came from."""
 
@@ -147,6 +167,15 @@ def _read_sheet(worksheet, sheet: Sheet, report: ImportReport) -> tuple[_Rows, l
         problems: list[ImportProblem] = []
         for index, column in positions:
             raw = values[index] if index < len(values) else None
+            problem = cell_text_problem(raw)
+            if problem is not None:
+                problems.append(
+                    ImportProblem(
+                        _("«%(header)s»: %(error)s") % {"header": column.header, "error": problem},
+                        rows.location(number, column.key),
+                    )
+                )
+                continue
             try:
                 converted[column.key] = convert(column.kind, column.key, raw)
             except CellError as error:

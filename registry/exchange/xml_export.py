@@ -22,6 +22,7 @@ from registry.exchange.selectors import (
     export_selection,
     export_snapshot,
 )
+from registry.exchange.text import export_text_error
 
 NAMESPACE = "urn:registry:service-standards:1.0"
 FORMAT_VERSION = "1.0"
@@ -300,8 +301,28 @@ class _Writer:
                 self.leaf("content", base64.b64encode(row["content"]).decode("ascii"))
 
 
+class _Subject:
+    """What the export is writing: an act, a body, a service's record, a withdrawn service."""
+
+    value: Any = None
+
+
 def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """The export as pieces of bytes (for a streaming HTTP response or a file)."""
+    """The export as pieces of bytes (for a streaming HTTP response or a file).
+
+    Text stored before the validators refused it may hold a character XML cannot carry: lxml
+    then refuses it, and the export stops with an ``ExportTextError`` naming where it is."""
+    writing = _Subject()
+    try:
+        yield from _pieces(selection, chunk_size, writing)
+    except ValueError as error:
+        refusal = None if writing.value is None else export_text_error(writing.value, include_length=False)
+        if refusal is None:
+            raise
+        raise refusal from error
+
+
+def _pieces(selection: ExportSelection, chunk_size: int, writing: _Subject) -> Iterator[bytes]:
     sink = _Chunks()
     request = selection.request
     root_attrs = {
@@ -320,6 +341,7 @@ def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZ
             writer = _Writer(xf, act_ids, body_ids)
             with xf.element(q("legalActs")):
                 for act in selection.acts.iterator(chunk_size=chunk_size):
+                    writing.value = act
                     act_ids[act_key(act)] = f"act-{act.pk}"
                     attrs = {
                         "id": f"act-{act.pk}",
@@ -337,6 +359,7 @@ def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZ
                         writer.text("sourceUrl", act.source_url)
             with xf.element(q("bodies")):
                 for body in selection.bodies.iterator(chunk_size=chunk_size):
+                    writing.value = body
                     body_ids[body.pk] = f"body-{body.pk}"
                     attrs = {
                         "id": f"body-{body.pk}",
@@ -359,6 +382,7 @@ def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZ
             yield sink.take()
             with xf.element(q("services")):
                 for service, record in export_records(selection, chunk_size=chunk_size, with_content=True):
+                    writing.value = record
                     record["body_pk"] = service.provider_id
                     writer.service(record)
                     if sink.size >= FLUSH_BYTES:
@@ -367,6 +391,7 @@ def iter_registry_xml(selection: ExportSelection, *, chunk_size: int = CHUNK_SIZ
             if request.since is not None:
                 with xf.element(q("withdrawn")):
                     for service in selection.withdrawn.iterator(chunk_size=chunk_size):
+                        writing.value = service
                         attrs = {
                             "registryNumber": service.registry_number,
                             "withdrawnOn": service.withdrawn_on,

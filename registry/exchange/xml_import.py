@@ -28,13 +28,20 @@ from registry.exchange.safety import (
     check_xml_size,
     xml_parser_options,
 )
+from registry.exchange.text import text_problem
 from registry.exchange.xml_export import NAMESPACE, registry_schema
+from registry.validators import character_code
 
 _PREFIX = re.compile(r"\{[^}]*\}|\b[A-Za-z_][\w.-]*:(?=[A-Za-z_])")
+# libxml2 names the character it refuses: "invalid Char value 11", "Char 0x0 out of allowed range".
+_REFUSED_CHARACTER = re.compile(r"(?:value (\d+)|Char 0x([0-9A-Fa-f]+))")
 
 
 def q(tag: str) -> str:
     return f"{{{NAMESPACE}}}{tag}"
+
+
+_CONTENT = q("content")
 
 
 def local(tag: Any) -> str:
@@ -320,6 +327,41 @@ def _error_path(elem: etree._Element, path: str | None, base: str) -> str:
     return f"{base}/{_relative_path(found[0], elem)}" if found[0] is not elem else base
 
 
+def _text_problems(elem: etree._Element, base: str) -> list[ImportProblem]:
+    """Text the registry cannot hold: longer than an Excel cell (the parser has already refused
+    the characters XML cannot carry). A form's file (base64) is not text."""
+    problems = []
+    for node in elem.iter():
+        if not isinstance(node.tag, str) or node.tag == _CONTENT or not node.text:
+            continue
+        problem = text_problem(node.text)
+        if problem is not None:
+            path = base if node is elem else f"{base}/{_relative_path(node, elem)}"
+            problems.append(ImportProblem(problem, Location(xpath=path, line=node.sourceline)))
+    return problems
+
+
+def _syntax_message(error: etree.XMLSyntaxError) -> str:
+    if error.code != etree.ErrorTypes.ERR_INVALID_CHAR:
+        return _("Файл не читается как XML (повреждён, обрезан или не в кодировке UTF-8): %(detail)s") % {
+            "detail": error.msg
+        }
+    found = _REFUSED_CHARACTER.search(error.msg or "")
+    character = ""
+    if found is not None:
+        character = chr(int(found.group(1)) if found.group(1) else int(found.group(2), 16))
+    return _(
+        "Файл не является правильным XML: в строке %(line)s (позиция %(column)s) недопустимый символ"
+        "%(code)s. XML 1.0 не допускает управляющие символы, кроме табуляции, перевода строки и "
+        "возврата каретки (в тексте они часто появляются при вставке из Word): удалите символ в "
+        "исходных данных и выгрузите файл заново."
+    ) % {
+        "line": error.lineno,
+        "column": error.position[1] if error.position else "?",
+        "code": f" {character_code(character)}" if character else "",
+    }
+
+
 def _schema_problems(elem: etree._Element, base: str) -> list[ImportProblem]:
     schema = registry_schema()
     if schema.validate(elem):
@@ -424,7 +466,7 @@ def _services(
             if (name, container) == ("legalAct", "legalActs"):
                 counters[name] += 1
                 base = f"/registry/legalActs/legalAct[{counters[name]}]"
-                problems = _schema_problems(elem, base)
+                problems = _schema_problems(elem, base) or _text_problems(elem, base)
                 for problem in problems:
                     report.add_file_error(problem.message, problem.location)
                 if not problems:
@@ -435,7 +477,7 @@ def _services(
             elif (name, container) == ("body", "bodies"):
                 counters[name] += 1
                 base = f"/registry/bodies/body[{counters[name]}]"
-                problems = _schema_problems(elem, base)
+                problems = _schema_problems(elem, base) or _text_problems(elem, base)
                 for problem in problems:
                     report.add_file_error(problem.message, problem.location)
                 if not problems:
@@ -443,6 +485,9 @@ def _services(
                     places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
             elif (name, container) == ("service", "withdrawn"):
                 counters["withdrawn"] += 1
+                base = f"/registry/withdrawn/service[{counters['withdrawn']}]"
+                for problem in _text_problems(elem, base):
+                    report.add_file_error(problem.message, problem.location)
                 # Checked against the schema with the whole file at its end: an invalid entry
                 # is a file error, and then nothing is applied.
                 try:
@@ -455,10 +500,7 @@ def _services(
                             registry_number=elem.get("registryNumber", ""),
                             withdrawn_on=withdrawn_on,
                             reason=_text(elem, "reason"),
-                            location=Location(
-                                xpath=f"/registry/withdrawn/service[{counters['withdrawn']}]",
-                                line=elem.sourceline,
-                            ),
+                            location=Location(xpath=base, line=elem.sourceline),
                         )
                     )
                 continue
@@ -478,12 +520,7 @@ def _services(
         report.add_file_error(str(refused))
         return
     except etree.XMLSyntaxError as error:
-        line = error.lineno or None
-        report.add_file_error(
-            _("Файл не читается как XML (повреждён, обрезан или не в кодировке UTF-8): %(detail)s")
-            % {"detail": error.msg},
-            Location(line=line),
-        )
+        report.add_file_error(_syntax_message(error), Location(line=error.lineno or None))
         return
     if root is not None:
         for problem in _schema_problems(root, "/registry"):
@@ -499,7 +536,7 @@ def _parse_service(
     name = _text(edition, "shortName") or _text(edition, "fullName")
     location = Location(xpath=base, line=elem.sourceline)
     reader = _ServiceReader(elem, base, act_ids, bodies)
-    problems = _schema_problems(elem, base)
+    problems = _schema_problems(elem, base) or _text_problems(elem, base)
     if problems:
         return ParsedService(number, name, location, None, reader.locate, errors=problems)
     try:

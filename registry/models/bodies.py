@@ -4,14 +4,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.reference import Level
-from registry.validators import validate_inn, validate_ogrn, validate_oktmo
+from registry.validators import validate_exchangeable_text, validate_inn, validate_ogrn, validate_oktmo
 
 
 class ProviderBody(models.Model):
     """A body that provides services (орган, предоставляющий услугу)."""
 
-    full_name = models.CharField(_("полное наименование"), max_length=1000)
-    short_name = models.CharField(_("краткое наименование"), max_length=300)
+    full_name = models.CharField(
+        _("полное наименование"), max_length=1000, validators=[validate_exchangeable_text]
+    )
+    short_name = models.CharField(
+        _("краткое наименование"), max_length=300, validators=[validate_exchangeable_text]
+    )
     level = models.CharField(_("уровень"), max_length=16, choices=Level.choices)
     region = models.ForeignKey(
         "registry.Region",
@@ -32,11 +36,15 @@ class ProviderBody(models.Model):
         blank=True,
         related_name="subordinates",
     )
-    address = models.CharField(_("адрес"), max_length=500, blank=True)
-    phone = models.CharField(_("телефон"), max_length=100, blank=True)
-    email = models.EmailField(_("электронная почта"), blank=True)
-    website = models.URLField(_("сайт"), max_length=300, blank=True)
-    working_hours = models.TextField(_("график работы"), blank=True)
+    address = models.CharField(
+        _("адрес"), max_length=500, blank=True, validators=[validate_exchangeable_text]
+    )
+    phone = models.CharField(
+        _("телефон"), max_length=100, blank=True, validators=[validate_exchangeable_text]
+    )
+    email = models.EmailField(_("электронная почта"), blank=True, validators=[validate_exchangeable_text])
+    website = models.URLField(_("сайт"), max_length=300, blank=True, validators=[validate_exchangeable_text])
+    working_hours = models.TextField(_("график работы"), blank=True, validators=[validate_exchangeable_text])
 
     class Meta:
         verbose_name = _("орган, предоставляющий услуги")

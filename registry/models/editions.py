@@ -14,6 +14,8 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from registry.validators import validate_exchangeable_text
+
 
 class EditionStatus(models.TextChoices):
     DRAFT = "draft", _("Черновик")
@@ -245,6 +247,7 @@ class Deadline(models.Model):
         max_length=500,
         blank=True,
         help_text=_("С какого события: например, «со дня регистрации заявления»."),
+        validators=[validate_exchangeable_text],
     )
 
     class Meta:
@@ -334,7 +337,7 @@ class Edition(Deadline):
         related_name="amended_editions",
     )
     effective_date = models.DateField(_("дата вступления в силу"), null=True, blank=True)
-    change_note = models.TextField(_("что изменено"), blank=True)
+    change_note = models.TextField(_("что изменено"), blank=True, validators=[validate_exchangeable_text])
     unusual_deadline_confirmed = models.BooleanField(
         _("необычный срок подтверждён"),
         default=False,
@@ -369,8 +372,12 @@ class Edition(Deadline):
     )
 
     # ч. 1 п. 1 — наименование услуги
-    full_name = models.CharField(_("полное наименование услуги"), max_length=1000, blank=True)
-    short_name = models.CharField(_("краткое наименование услуги"), max_length=300, blank=True)
+    full_name = models.CharField(
+        _("полное наименование услуги"), max_length=1000, blank=True, validators=[validate_exchangeable_text]
+    )
+    short_name = models.CharField(
+        _("краткое наименование услуги"), max_length=300, blank=True, validators=[validate_exchangeable_text]
+    )
     # ч. 1 п. 4 — срок: fields of Deadline
     # ч. 1 пп. 7–8 — «основания не предусмотрены», stated explicitly
     no_accept_refusal_grounds = models.BooleanField(
@@ -406,8 +413,11 @@ class Edition(Deadline):
         _("требования к помещениям"),
         blank=True,
         help_text=_("Зал ожидания, места для заполнения запросов, информационные стенды."),
+        validators=[validate_exchangeable_text],
     )
-    accessibility_requirements = models.TextField(_("доступность для инвалидов (описание)"), blank=True)
+    accessibility_requirements = models.TextField(
+        _("доступность для инвалидов (описание)"), blank=True, validators=[validate_exchangeable_text]
+    )
     access_ramp = models.BooleanField(_("пандус, беспрепятственный вход"), default=False)
     access_parking = models.BooleanField(_("места на парковке для инвалидов"), default=False)
     access_braille = models.BooleanField(_("надписи шрифтом Брайля"), default=False)
@@ -425,31 +435,43 @@ class Edition(Deadline):
     extraterritorial = models.BooleanField(
         _("предоставляется по экстерриториальному принципу"), null=True, blank=True
     )
-    other_requirements = models.TextField(_("иные требования"), blank=True)
+    other_requirements = models.TextField(
+        _("иные требования"), blank=True, validators=[validate_exchangeable_text]
+    )
     # ч. 2 п. 1 — заявители
     applicant_categories = models.ManyToManyField(
         "registry.ApplicantCategory", verbose_name=_("категории заявителей"), blank=True, related_name="+"
     )
-    applicants_description = models.TextField(_("круг заявителей (описание)"), blank=True)
+    applicants_description = models.TextField(
+        _("круг заявителей (описание)"), blank=True, validators=[validate_exchangeable_text]
+    )
     # ч. 2 п. 2 — способы направления запроса
     submission_channels = models.ManyToManyField(
         "registry.Channel", verbose_name=_("способы подачи запроса"), blank=True, related_name="+"
     )
     # ч. 2 п. 4 — информирование о ходе рассмотрения
-    progress_tracking = models.TextField(_("как заявитель узнаёт о ходе рассмотрения"), blank=True)
+    progress_tracking = models.TextField(
+        _("как заявитель узнаёт о ходе рассмотрения"), blank=True, validators=[validate_exchangeable_text]
+    )
     # ч. 2 п. 5 — исправление опечаток и ошибок
-    correction_procedure = models.TextField(_("порядок исправления опечаток и ошибок"), blank=True)
+    correction_procedure = models.TextField(
+        _("порядок исправления опечаток и ошибок"), blank=True, validators=[validate_exchangeable_text]
+    )
     no_correction_refusal_grounds = models.BooleanField(
         _("основания для отказа в исправлении не предусмотрены"), default=False
     )
     # ч. 2 п. 6 — дубликат
-    duplicate_procedure = models.TextField(_("порядок выдачи дубликата"), blank=True)
+    duplicate_procedure = models.TextField(
+        _("порядок выдачи дубликата"), blank=True, validators=[validate_exchangeable_text]
+    )
     no_duplicate_refusal_grounds = models.BooleanField(
         _("основания для отказа в выдаче дубликата не предусмотрены"), default=False
     )
     # ч. 2 п. 7 — оставление запроса без рассмотрения
     without_consideration_procedure = models.TextField(
-        _("порядок оставления запроса без рассмотрения"), blank=True
+        _("порядок оставления запроса без рассмотрения"),
+        blank=True,
+        validators=[validate_exchangeable_text],
     )
     no_without_consideration_grounds = models.BooleanField(
         _("основания для оставления без рассмотрения не предусмотрены"), default=False

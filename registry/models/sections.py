@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.editions import EditionContent
+from registry.validators import validate_exchangeable_text
 from regulations.models import Citation, OptionalCitation
 
 
@@ -69,12 +70,13 @@ class Result(EditionItem):
     kind = models.CharField(
         _("вид результата"), max_length=16, choices=ResultKind.choices, default=ResultKind.DOCUMENT
     )
-    name = models.CharField(_("результат"), max_length=1000)
+    name = models.CharField(_("результат"), max_length=1000, validators=[validate_exchangeable_text])
     document_form = models.CharField(
         _("форма документа"),
         max_length=500,
         blank=True,
         help_text=_("Бумажный документ, электронный документ, запись в реестре …"),
+        validators=[validate_exchangeable_text],
     )
 
     class Meta(EditionItem.Meta):
@@ -91,7 +93,9 @@ class LegalBasis(EditionItem, Citation):
     edition = models.ForeignKey(
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="legal_bases"
     )
-    note = models.CharField(_("пояснение"), max_length=500, blank=True)
+    note = models.CharField(
+        _("пояснение"), max_length=500, blank=True, validators=[validate_exchangeable_text]
+    )
 
     class Meta(EditionItem.Meta):
         verbose_name = _("правовое основание")
@@ -121,7 +125,9 @@ class Document(EditionItem):
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="documents"
     )
     source = models.CharField(_("перечень"), max_length=16, choices=DocumentSource.choices)
-    name = models.CharField(_("наименование документа"), max_length=1000)
+    name = models.CharField(
+        _("наименование документа"), max_length=1000, validators=[validate_exchangeable_text]
+    )
     name_key = models.CharField(max_length=1000, editable=False)
     presentation = models.CharField(
         _("подлинник или копия"),
@@ -135,8 +141,9 @@ class Document(EditionItem):
         max_length=1000,
         blank=True,
         help_text=_("Для документов, запрашиваемых в порядке межведомственного взаимодействия."),
+        validators=[validate_exchangeable_text],
     )
-    note = models.TextField(_("пояснение"), blank=True)
+    note = models.TextField(_("пояснение"), blank=True, validators=[validate_exchangeable_text])
 
     class Meta(EditionItem.Meta):
         verbose_name = _("документ")
@@ -217,7 +224,7 @@ class Ground(EditionItem, OptionalCitation):
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="grounds"
     )
     kind = models.CharField(_("вид основания"), max_length=32, choices=GroundKind.choices)
-    text = models.TextField(_("основание"))
+    text = models.TextField(_("основание"), validators=[validate_exchangeable_text])
 
     class Meta(EditionItem.Meta):
         verbose_name = _("основание")
@@ -237,6 +244,7 @@ class Fee(EditionItem, OptionalCitation):
         _("за что взимается"),
         max_length=500,
         help_text=_("Например: «за выдачу паспорта взамен утраченного»"),
+        validators=[validate_exchangeable_text],
     )
     amount = models.DecimalField(_("размер, руб."), max_digits=12, decimal_places=2)
     applicant_category = models.ForeignKey(
@@ -247,7 +255,9 @@ class Fee(EditionItem, OptionalCitation):
         blank=True,
         related_name="+",
     )
-    exemptions = models.TextField(_("льготы и освобождение от уплаты"), blank=True)
+    exemptions = models.TextField(
+        _("льготы и освобождение от уплаты"), blank=True, validators=[validate_exchangeable_text]
+    )
     valid_from = models.DateField(_("действует с"), null=True, blank=True)
     valid_to = models.DateField(_("действует по"), null=True, blank=True)
 
@@ -310,12 +320,18 @@ class QualityIndicator(EditionItem):
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="indicators"
     )
     kind = models.CharField(_("вид показателя"), max_length=16, choices=IndicatorKind.choices)
-    name = models.CharField(_("показатель"), max_length=1000)
+    name = models.CharField(_("показатель"), max_length=1000, validators=[validate_exchangeable_text])
     comparison = models.CharField(_("условие"), max_length=4, choices=IndicatorComparison.choices)
     target_value = models.DecimalField(
         _("целевое значение"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    unit = models.CharField(_("единица"), max_length=50, blank=True, help_text=_("раз, минут, %"))
+    unit = models.CharField(
+        _("единица"),
+        max_length=50,
+        blank=True,
+        help_text=_("раз, минут, %"),
+        validators=[validate_exchangeable_text],
+    )
 
     class Meta(EditionItem.Meta):
         verbose_name = _("показатель доступности и качества")
@@ -358,7 +374,7 @@ class StandardForm(EditionItem):
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="forms"
     )
     kind = models.CharField(_("вид формы"), max_length=16, choices=FormKind.choices)
-    title = models.CharField(_("наименование формы"), max_length=500)
+    title = models.CharField(_("наименование формы"), max_length=500, validators=[validate_exchangeable_text])
     file = models.FileField(
         _("файл"),
         upload_to=form_upload_path,

@@ -5,7 +5,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.reference import Level
-from registry.validators import validate_registry_number
+from registry.validators import validate_exchangeable_text, validate_registry_number
 
 FEDERAL_NUMBER_LENGTH = 11
 REGIONAL_NUMBER_LENGTH = 19
@@ -59,7 +59,9 @@ class Service(models.Model):
     )
     is_withdrawn = models.BooleanField(_("исключена из реестра"), default=False)
     withdrawn_on = models.DateField(_("дата исключения"), null=True, blank=True)
-    withdrawal_reason = models.TextField(_("причина исключения"), blank=True)
+    withdrawal_reason = models.TextField(
+        _("причина исключения"), blank=True, validators=[validate_exchangeable_text]
+    )
     created_at = models.DateTimeField(_("создана"), auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.editions import Deadline, EditionContent
+from registry.validators import validate_exchangeable_text
 
 
 class Variant(EditionContent, Deadline):
@@ -19,8 +20,10 @@ class Variant(EditionContent, Deadline):
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="variants"
     )
     code = models.SlugField(_("код"), max_length=64)
-    name = models.CharField(_("наименование варианта"), max_length=500)
-    description = models.TextField(_("описание"), blank=True)
+    name = models.CharField(
+        _("наименование варианта"), max_length=500, validators=[validate_exchangeable_text]
+    )
+    description = models.TextField(_("описание"), blank=True, validators=[validate_exchangeable_text])
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
     attribute_values = models.ManyToManyField(
         "registry.AttributeValue",
@@ -57,7 +60,9 @@ class ApplicantAttribute(EditionContent):
         related_name="applicant_attributes",
     )
     code = models.SlugField(_("код"), max_length=64)
-    question = models.CharField(_("вопрос заявителю"), max_length=500)
+    question = models.CharField(
+        _("вопрос заявителю"), max_length=500, validators=[validate_exchangeable_text]
+    )
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
     class Meta(EditionContent.Meta):
@@ -82,7 +87,7 @@ class AttributeValue(EditionContent):
         ApplicantAttribute, verbose_name=_("признак"), on_delete=models.CASCADE, related_name="values"
     )
     code = models.SlugField(_("код"), max_length=64)
-    label = models.CharField(_("значение"), max_length=500)
+    label = models.CharField(_("значение"), max_length=500, validators=[validate_exchangeable_text])
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
     class Meta(EditionContent.Meta):

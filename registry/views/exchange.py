@@ -30,7 +30,9 @@ from registry.exchange.selectors import (
     export_snapshot,
 )
 from registry.exchange.service import import_file
+from registry.exchange.text import ExportTextError
 from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
+from registry.exchange.xlsx_rows import UnwritableText
 from registry.exchange.xml_export import SCHEMA_FILENAME, SCHEMA_PATH, iter_registry_xml_snapshot
 from registry.models import Role
 from registry.permissions import body_ids_with_role, is_administrator
@@ -73,6 +75,11 @@ def export(request: HttpRequest) -> HttpResponse:
             # The workbook is written before the response: the snapshot covers all of it.
             with export_snapshot():
                 write_registry_xlsx(export_selection(export_request), spool)
+        except (ExportTextError, UnwritableText) as error:
+            # Text stored before the validators refused it, which a cell cannot hold: nothing was
+            # sent yet.
+            spool.close()
+            return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
         except ExportRequestError as error:
             spool.close()
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")

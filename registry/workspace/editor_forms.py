@@ -29,6 +29,7 @@ from registry.models import (
     normalize_name,
 )
 from registry.models.sections import FORM_FILE_EXTENSIONS
+from registry.validators import validate_exchangeable_text
 from registry.workspace.sections import RowList, Section
 from regulations.models import LegalAct
 
@@ -348,12 +349,14 @@ class ServiceCreateForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Как в административном регламенте."),
+        validators=[validate_exchangeable_text],
     )
     short_name = forms.CharField(
         label=_("Краткое наименование услуги"),
         max_length=300,
         required=False,
         help_text=_("Показывается гражданам в каталоге."),
+        validators=[validate_exchangeable_text],
     )
     categories = forms.ModelMultipleChoiceField(
         label=_("Категории и жизненные ситуации"),

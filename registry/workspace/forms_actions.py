@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Category, EditionStatus
+from registry.validators import validate_exchangeable_text
 from registry.workspace.selectors import STATUS_SCHEDULED, STATUS_WITHDRAWN
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,6 +92,7 @@ class WithdrawForm(forms.Form):
         help_text=_("Публикуется для граждан, например: «Полномочие передано другому органу»."),
         error_messages={"required": _("Укажите причину: она публикуется для граждан.")},
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_exchangeable_text],
     )
     date = forms.DateField(
         label=_("Дата исключения"),

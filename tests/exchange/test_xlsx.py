@@ -197,3 +197,54 @@ def test_a_file_named_xlsx_that_is_not_a_zip_is_refused(tmp_path):
     path.write_bytes(b"PK-not-really-a-zip" + b"x" * 100)
     report = import_file(path, actor=None, dry_run=False)
     assert "не является книгой Excel" in report.file_errors[0].message
+
+
+def set_cell(
+    path: Path, sheet_title: str, header: str, value: str, *, row: int | None = None
+) -> tuple[int, str]:
+    """Write ``value`` into a cell as is (openpyxl would cut a text longer than a cell on
+    assignment) and save; returns the cell's row and column letter."""
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[sheet_title]
+    column = [cell.value for cell in sheet[1]].index(header) + 1
+    row = row or max(2, sheet.max_row // 2)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = "x"
+    cell._value = value
+    workbook.save(path)
+    return row, openpyxl.utils.get_column_letter(column)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header", "value", "expected"),
+    [
+        # A vertical tab pasted from Word, as Excel stores it.
+        ("Услуги", "Полное наименование услуги", "Выдача_x000B_паспорта", "U+000B"),
+        ("Документы", "Пояснение", "Копия_x0007_", "U+0007"),
+        ("Документы", "Пояснение", "я" * 32_768, "длиннее 32 767 знаков"),
+        ("Органы", "График работы", "пн–пт 9–18; " * 3_000, "длиннее 32 767 знаков"),
+    ],
+    ids=["control-in-services", "control-in-a-row", "long-row-cell", "long-body-cell"],
+)
+def test_a_cell_the_registry_cannot_hold_fails_the_whole_file_at_its_cell(
+    demo, tmp_path, sheet, header, value, expected
+):
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    row, letter = set_cell(path, sheet, header, value)
+    before = snapshot()
+    report = import_file(path, actor=None, dry_run=False)
+    assert not report.ok and not report.applied and snapshot() == before
+    (problem,) = report.errors()
+    assert (problem.location.sheet, problem.location.row, problem.location.column) == (sheet, row, letter)
+    assert problem.message.startswith(f"«{header}»: ") and expected in problem.message
+
+
+def test_cell_text_problem_reads_excel_escapes_of_refused_characters_only():
+    from registry.exchange.xlsx_import import cell_text_problem
+
+    assert "U+000B" in cell_text_problem("a_x000B_b") and "_x000B_" in cell_text_problem("a_x000B_b")
+    assert "U+FFFF" in cell_text_problem("_xFFFF_")
+    assert "U+000C" in cell_text_problem("a\x0cb")
+    # Escapes of characters XML carries (Excel writes a carriage return as _x000D_) pass.
+    assert cell_text_problem("a_x000D_\nb_x0009_") is None
+    assert cell_text_problem(3) is None and cell_text_problem(None) is None

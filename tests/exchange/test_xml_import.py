@@ -220,3 +220,59 @@ def test_truncated_export_reports_the_line_and_writes_nothing(exported_federal):
 def test_an_export_stream_is_readable_by_a_plain_parser(exported_federal):
     tree = etree.parse(io.BytesIO(exported_federal.read_bytes()))
     assert tree.getroot().tag == f"{NS}registry"
+
+
+@pytest.mark.parametrize(
+    ("character", "code"),
+    [(b"\x0b", "U+000B"), (b"&#11;", "U+000B"), (b"&#x1F;", "U+001F"), (b"\xef\xbf\xbe", "U+FFFE")],
+    ids=["vertical-tab", "character-reference", "hex-reference", "U+FFFE"],
+)
+def test_a_character_xml_cannot_carry_is_reported_clearly_with_its_line_and_nothing_is_written(
+    exported_federal, character, code
+):
+    data = exported_federal.read_bytes()
+    at = data.index(b"<shortName>", data.index(b"<services>")) + len(b"<shortName>")
+    path = write(exported_federal.parent, data[:at] + b"\xd0\x92" + character + data[at:], "word.xml")
+    before = snapshot()
+    report = import_file(path, actor=None, dry_run=False)
+    assert not report.ok and not report.applied and snapshot() == before
+    (problem,) = report.file_errors
+    assert problem.location.line == data[:at].count(b"\n") + 1
+    assert f"недопустимый символ {code}" in problem.message
+    assert "XML 1.0 не допускает управляющие символы" in problem.message and "Word" in problem.message
+
+
+def test_a_text_longer_than_an_excel_cell_fails_the_whole_file_at_its_element(exported_federal):
+    def long_requirements(root):
+        premises = root.find(f"{NS}services")[1].find(f"{NS}edition/{NS}premises")
+        requirements = premises.find(f"{NS}requirements")
+        if requirements is None:
+            requirements = etree.SubElement(premises, f"{NS}requirements")
+            premises.insert(0, requirements)
+        requirements.text = "я" * 32_768
+
+    path = edited(exported_federal, long_requirements)
+    line = etree.parse(str(path)).getroot().find(f"{NS}services")[1].find(f".//{NS}requirements").sourceline
+    before = snapshot()
+    report = import_file(path, actor=None, dry_run=False)
+    assert not report.ok and not report.applied and snapshot() == before
+    (problem,) = report.errors()
+    assert problem.location.xpath == "/registry/services/service[2]/edition/premises/requirements"
+    assert problem.location.line == line
+    assert "длиннее 32 767 знаков" in problem.message
+    assert [item.outcome for item in report.services].count("error") == 1
+
+
+def test_a_body_text_longer_than_a_cell_is_a_file_error_at_the_body(exported_federal):
+    def long_working_hours(root):
+        body = root.find(f"{NS}bodies")[0]
+        hours = body.find(f"{NS}workingHours")
+        if hours is None:
+            hours = etree.SubElement(body, f"{NS}workingHours")
+        hours.text = "пн–пт 9–18; " * 3_000
+
+    report = import_file(edited(exported_federal, long_working_hours), actor=None, dry_run=True)
+    assert not report.ok
+    (problem,) = report.file_errors
+    assert problem.location.xpath == "/registry/bodies/body[1]/workingHours"
+    assert "длиннее 32 767 знаков" in problem.message

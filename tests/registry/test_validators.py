@@ -1,14 +1,18 @@
-"""Validators of identifiers: registry number, OKTMO, region code, OGRN, INN."""
+"""Validators of identifiers (registry number, OKTMO, region code, OGRN, INN) and of text the
+exchange can carry."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from registry.validators import (
+    EXCEL_CELL_MAX_CHARS,
     DigitsValidator,
+    ExchangeableTextValidator,
     InnValidator,
     OgrnValidator,
     inn_check_digit,
     ogrn_check_digit,
+    validate_exchangeable_text,
     validate_inn,
     validate_ogrn,
     validate_oktmo,
@@ -116,3 +120,61 @@ def test_validators_compare_equal_to_their_copies_for_migrations():
     assert validate_inn == InnValidator()
     assert validate_oktmo == DigitsValidator(validate_oktmo.lengths, validate_oktmo.message, "oktmo_format")
     assert validate_oktmo != validate_registry_number
+    assert validate_exchangeable_text == ExchangeableTextValidator()
+
+
+# Every character XML 1.0 cannot carry, range by range (the ends of each and one inside).
+NOT_XML = [
+    *("\x00", "\x01", "\x04", "\x08"),
+    *("\x0b", "\x0c"),
+    *("\x0e", "\x15", "\x1f"),
+    *("\ud800", "\udbff", "\udc00", "\udfff"),
+    *("\ufffe", "\uffff"),
+]
+
+
+@pytest.mark.parametrize("character", NOT_XML, ids=[f"U+{ord(c):04X}" for c in NOT_XML])
+def test_text_with_a_character_xml_cannot_carry_is_rejected_naming_its_code(character):
+    with pytest.raises(ValidationError) as exc_info:
+        validate_exchangeable_text(f"Выдача{character}паспорта")
+    code = f"U+{ord(character):04X}"
+    assert exc_info.value.params == {"code": code}
+    assert code in exc_info.value.messages[0]
+    if character < " ":
+        assert exc_info.value.code == "text_control_character"
+        assert exc_info.value.messages[0] == (
+            f"Недопустимый управляющий символ {code}: удалите его (часто появляется при вставке из Word)."
+        )
+    else:
+        assert exc_info.value.code == "text_not_xml_character"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Абзац первый.\tТаблица\nАбзац второй.\r\nТретий.",
+        " \x7f\x85\u2028 ",  # DEL, NEL and the line separator are XML characters
+        "\ufffd\ufffd",
+        "\U0001f4c4 \U0010ffff",  # beyond the BMP
+    ],
+    ids=["tab-newline-cr", "other-controls", "replacement", "astral"],
+)
+def test_tab_newline_carriage_return_and_other_xml_characters_are_accepted(value):
+    validate_exchangeable_text(value)
+
+
+def test_text_of_exactly_an_excel_cell_is_accepted_and_one_more_character_is_not():
+    assert EXCEL_CELL_MAX_CHARS == 32_767
+    validate_exchangeable_text("я" * 32_767)
+    with pytest.raises(ValidationError) as exc_info:
+        validate_exchangeable_text("я" * 32_768)
+    assert exc_info.value.code == "text_too_long"
+    assert exc_info.value.params == {"length": 32_768, "limit": 32_767}
+    assert "длиннее 32 767 знаков" in exc_info.value.messages[0]
+    assert "32768" in exc_info.value.messages[0]
+
+
+def test_a_long_text_with_a_control_character_is_rejected_for_the_character():
+    with pytest.raises(ValidationError) as exc_info:
+        validate_exchangeable_text("я" * 40_000 + "\x0b")
+    assert exc_info.value.code == "text_control_character"

@@ -253,6 +253,16 @@ def test_withdraw_without_a_reason_is_refused(client, reviewer, body):
     assert not Service.objects.get(pk=service.pk).is_withdrawn
 
 
+def test_withdraw_with_a_control_character_in_the_reason_is_refused(client, reviewer, body):
+    service = published_service(body)
+    client.force_login(reviewer)
+    url = reverse("workspace:service_withdraw", kwargs={"registry_number": service.registry_number})
+    response = client.post(url, {"withdraw-reason": "Полномочие\x0bпередано.", "withdraw-date": "2025-01-01"})
+    assert response.status_code == 400
+    assert "U+000B" in response.content.decode()
+    assert not Service.objects.get(pk=service.pk).is_withdrawn
+
+
 # --- refusals by role: 403, never a change --------------------------------------------------------
 
 

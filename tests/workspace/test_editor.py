@@ -459,6 +459,46 @@ def test_a_file_over_the_size_limit_is_refused(signed_in, draft, settings):
     assert not stored(draft).forms.exists()
 
 
+TEXT_THE_EXCHANGE_CANNOT_CARRY = [
+    ("name", {"edition-full_name": ["Выдача\x0bпаспорта"]}, "id_edition-full_name", "U+000B"),
+    (
+        "documents",
+        {"documents_applicant-0-name": ["Заявление"], "documents_applicant-0-note": ["Копия\x07"]},
+        "id_documents_applicant-0-note",
+        "U+0007",
+    ),
+    (
+        "premises",
+        {"edition-premises_requirements": ["я" * 32_768]},
+        "id_edition-premises_requirements",
+        "длиннее 32 767 знаков",
+    ),
+]
+
+
+@pytest.mark.parametrize(("slug", "changes", "field_id", "message"), TEXT_THE_EXCHANGE_CANNOT_CARRY)
+def test_text_the_exchange_cannot_carry_is_refused_at_its_field(
+    signed_in, draft, slug, changes, field_id, message
+):
+    before = stored(draft)
+    response = post_section(signed_in, draft, slug, changes)
+    assert response.status_code == 400
+    assert stored(draft).lock_version == before.lock_version
+    assert not stored(draft).documents.exists()
+    assert message in element(response.content, field_id + "_error").text_content()
+    summary = lxml.html.tostring(element(response.content, "error-summary"), encoding="unicode")
+    assert f'href="#{field_id}"' in summary
+
+
+def test_a_new_service_named_with_a_control_character_is_refused_at_the_name(signed_in, body):
+    response = signed_in.post(
+        reverse("workspace:service_create"), {"provider": body.pk, "full_name": "Выдача\x0bсправки"}
+    )
+    assert response.status_code == 200
+    assert "U+000B" in element(response.content, "id_full_name_error").text_content()
+    assert not Service.objects.exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # Concurrent edits: the conflict screen keeps the input and shows the other person's values
 # ---------------------------------------------------------------------------------------------

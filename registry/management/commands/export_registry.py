@@ -1,5 +1,7 @@
 """``manage.py export_registry --format xml|xlsx --output PATH [--since N] [filters]``."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from registry.exchange.selectors import (
     export_snapshot,
 )
 from registry.exchange.xlsx_export import write_registry_xlsx
+from registry.exchange.xlsx_rows import UnwritableText
 from registry.exchange.xml_export import write_registry_xml
 from registry.models import Level
 
@@ -50,17 +53,23 @@ class Command(BaseCommand):
             registry_number=options["service"],
             since=options["since"],
         )
+        output = Path(options["output"])
         # One snapshot for the selection and the file: its sequence matches its content.
         with export_snapshot():
             try:
                 selection = export_selection(request)
             except ExportRequestError as error:
                 raise CommandError(str(error)) from error
-            if options["format"] == "xlsx":
-                write_registry_xlsx(selection, options["output"])
-            else:
-                with open(options["output"], "wb") as output:
-                    write_registry_xml(selection, output)
+            try:
+                if options["format"] == "xlsx":
+                    write_registry_xlsx(selection, str(output))
+                else:
+                    with output.open("wb") as stream:
+                        write_registry_xml(selection, stream)
+            except (ExportRequestError, UnwritableText) as error:
+                # Text the file cannot carry: what was written so far is no file to hand on.
+                output.unlink(missing_ok=True)
+                raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
                 _("Выгрузка записана в %(path)s; последний порядковый номер изменения: %(sequence)s.")
