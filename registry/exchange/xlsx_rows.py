@@ -26,17 +26,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from regulations.validators import EXCEL_CELL_MAX_CHARS, NOT_EXCHANGEABLE
+
 # A worksheet cell holds at most this many characters (Excel's specification limits).
-MAX_CELL_CHARACTERS = 32767
+MAX_CELL_CHARACTERS = EXCEL_CELL_MAX_CHARS
 # Text that spreadsheets evaluate when the cell is edited (see xlsx_export).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Rows parsed together: one parser call per batch instead of per row.
 BATCH_ROWS = 50
 
-# Characters XML 1.0 cannot carry (tab, line feed and carriage return can), and those that need
-# an entity in element text; one search finds whether a string needs either.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>\r]")
+# Characters XML 1.0 cannot carry (the validators' NOT_EXCHANGEABLE: tab, line feed and carriage
+# return can), and those that need an entity in element text; one search finds either.
+_UNWRITABLE = NOT_EXCHANGEABLE
+_SPECIAL = re.compile(f"{NOT_EXCHANGEABLE.pattern[:-1]}&<>\r]")
 
 
 class UnwritableText(ValueError):
