@@ -1,7 +1,9 @@
 """Text the exchange cannot carry: a character XML 1.0 does not admit, or text longer than an
 Excel cell. The validators refuse it at entry; what was stored before them is found here, named
 the way an official finds it (service, edition, section, row, field), so that an export stops
-with that name instead of lxml's ValueError halfway through the file or openpyxl's silent cut."""
+with that name instead of lxml's ValueError halfway through the file or openpyxl's silent cut,
+and the publication validator (``edition.text_not_exchangeable``) refuses to publish a draft
+that still holds it."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from registry.exchange.records import ROW_SECTIONS, VARIANT_FIELDS
+from registry.exchange.records import EDITION_SCALARS, ROW_SECTIONS, VARIANT_FIELDS, _row_values
 from registry.exchange.selectors import ExportRequestError
 from registry.models import (
     ApplicantAttribute,
@@ -26,6 +28,9 @@ from registry.validators import EXCEL_CELL_MAX_CHARS, NOT_EXCHANGEABLE, exchange
 from regulations.models import LegalAct
 
 TOO_LONG = "text_too_long"
+# Columns of a row that name another row rather than hold its own text: a variant is checked in
+# its own list, a cited act and a fee's applicant category apart; a form's digest is computed.
+ROW_REFERENCES = frozenset({"variant", "act", "applicant_category", "sha256"})
 SECTION_MODELS: dict[str, type[models.Model]] = {
     "edition": Edition,
     "attributes": ApplicantAttribute,
@@ -84,6 +89,35 @@ def record_text_problems(record: dict[str, Any]) -> Iterator[TextProblem]:
             yield from _problems(section, row, values)
 
 
+def edition_text_problems(edition: Edition) -> Iterator[tuple[TextProblem, models.Model]]:
+    """The problems ``record_text_problems`` finds in the record of ``edition`` (same sections,
+    rows and fields), each with the model row it is in (the edition for its own fields), read
+    from the edition and its rows without building the record: no form file is read, and with
+    the rows prefetched (the publication validator's ``edition_for_validation``) no query is
+    made. A row's references (``ROW_REFERENCES``) are not its text: the record would repeat a
+    variant's code in every row of that variant."""
+
+    def found(
+        section: str, row: int | None, owner: models.Model, values: dict[str, Any]
+    ) -> Iterator[tuple[TextProblem, models.Model]]:
+        return ((problem, owner) for problem in _problems(section, row, values))
+
+    own = {name: getattr(edition, name) for name in (*EDITION_SCALARS, "change_note")}
+    yield from found("edition", None, edition, own)
+    answers = 0
+    for row, attribute in enumerate(edition.applicant_attributes.all(), start=1):
+        yield from found("attributes", row, attribute, {"question": attribute.question})
+        for value in attribute.values.all():
+            answers += 1
+            yield from found("attribute_values", answers, value, {"label": value.label})
+    for row, variant in enumerate(edition.variants.all(), start=1):
+        yield from found("variants", row, variant, {name: getattr(variant, name) for name in VARIANT_FIELDS})
+    for section, (_model, fields) in ROW_SECTIONS.items():
+        text_fields = tuple(name for name in fields if name not in ROW_REFERENCES)
+        for row, item in enumerate(getattr(edition, section).all(), start=1):
+            yield from found(section, row, item, _row_values(item, text_fields, with_content=False))
+
+
 def _label(model: type[models.Model], name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
@@ -94,6 +128,23 @@ def _shown(text: str) -> str:
     return text if len(text) <= 80 else f"{text[:79]}…"
 
 
+def problem_row(problem: TextProblem) -> str:
+    """«раздел «Документы», строка 3»; "" for the edition's own fields."""
+    if problem.row is None:
+        return ""
+    return _("раздел «%(section)s», строка %(row)s") % {
+        "section": capfirst(SECTION_MODELS[problem.section]._meta.verbose_name_plural),
+        "row": problem.row,
+    }
+
+
+def problem_place(problem: TextProblem) -> str:
+    """«раздел «Документы», строка 3, поле «пояснение»», within its edition."""
+    field = _("поле «%(field)s»") % {"field": _label(SECTION_MODELS[problem.section], problem.field)}
+    row = problem_row(problem)
+    return f"{row}, {field}" if row else field
+
+
 def record_problem_place(record: dict[str, Any], problem: TextProblem) -> str:
     """«услуга 10000000648, редакция № 2 (черновик), раздел «Документы», строка 3, поле «пояснение»»."""
     edition = record["edition"]
@@ -102,13 +153,7 @@ def record_problem_place(record: dict[str, Any], problem: TextProblem) -> str:
         "edition": edition["number"],
         "status": str(EditionStatus(edition["status"]).label).lower(),
     }
-    model = SECTION_MODELS[problem.section]
-    if problem.row is not None:
-        place += _(", раздел «%(section)s», строка %(row)s") % {
-            "section": capfirst(model._meta.verbose_name_plural),
-            "row": problem.row,
-        }
-    return place + _(", поле «%(field)s»") % {"field": _label(model, problem.field)}
+    return f"{place}, {problem_place(problem)}"
 
 
 Subject = dict[str, Any] | LegalAct | ProviderBody | Service

@@ -113,7 +113,9 @@ def validate_loaded(
     ranked: list[tuple[int, int, int, Finding]] = []
 
     def add(rule_order: int, finding: Finding) -> None:
-        ranked.append((sections[finding.section], rule_order, len(ranked), finding))
+        # A hit may be placed in a section no applicable requirement has (text of part 2 in a
+        # service outside the single standard): it comes after the others.
+        ranked.append((sections.setdefault(finding.section, len(sections)), rule_order, len(ranked), finding))
 
     mandatory = filled = 0
     missing: list[str] = []
@@ -183,7 +185,7 @@ def registry_finding(rule: Rule, hit: Hit) -> Finding:
     return Finding(
         code=rule.code,
         severity=rule.severity,
-        section=rule.section,
+        section=hit.section or rule.section,
         requirement_code=None,
         citation="",
         message=hit.message,

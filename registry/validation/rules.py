@@ -20,9 +20,11 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.functional import Promise, lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry.exchange.text import TextProblem, edition_text_problems, problem_place, problem_row
 from registry.models import (
     DayType,
     DeadlineUnit,
@@ -47,11 +49,15 @@ class RuleKind(models.TextChoices):
 
 @dataclass(frozen=True)
 class Hit:
-    """One problem a rule saw: what to do about it, and where."""
+    """One problem a rule saw: what to do about it, and where.
+
+    ``section`` places the finding of a registry rule whose problems can sit in any section
+    (text the exchange cannot carry) in the section of each problem instead of the rule's."""
 
     message: str
     field: str | None = None
     item: str = ""
+    section: str | None = None
 
 
 Check = Callable[[EditionFacts], Iterable[Hit]]
@@ -217,6 +223,80 @@ def edition_amending_act_not_in_force(facts: EditionFacts) -> Iterator[Hit]:
     act = facts.edition.amending_act
     if act is not None and not facts.act_in_force(act):
         yield act_not_in_force_hit(facts, act, _("редакция как на изменяющий акт"), "amending_act", "")
+
+
+# Where a finding about text belongs: the validator section of each edition field the exchange
+# carries as text (a field not listed, like «что изменено», belongs to the edition itself), the
+# section of a ground's statutory item (of part 2 here, "grounds" otherwise), and "variants" for
+# the variants and the questionnaire; any other row is in the section of its list.
+TEXT_FIELD_SECTIONS = {
+    "full_name": "name",
+    "short_name": "name",
+    "deadline_unit": "deadline",
+    "deadline_day_type": "deadline",
+    "deadline_start_event": "deadline",
+    "registration_term": "registration",
+    "premises_requirements": "premises",
+    "accessibility_requirements": "premises",
+    "other_requirements": "availability",
+    "applicants_description": "applicants",
+    "progress_tracking": "progress",
+    "correction_procedure": "correction",
+    "duplicate_procedure": "duplicate",
+    "without_consideration_procedure": "without_consideration",
+}
+GROUND_SECTIONS = {
+    GroundKind.CORRECTION_REFUSAL: "correction",
+    GroundKind.DUPLICATE_REFUSAL: "duplicate",
+    GroundKind.WITHOUT_CONSIDERATION: "without_consideration",
+}
+QUESTIONNAIRE_FIELDS = {
+    "variants": "variants",
+    "attributes": "applicant_attributes",
+    "attribute_values": "attribute_values",
+}
+
+
+def text_problem_section(problem: TextProblem, row: Any) -> tuple[str, str]:
+    """The validator section of a text problem and the field its finding points at: the
+    edition's field itself, or the list the row is in (each ground kind and each document
+    list is a list of its own in the editor)."""
+    if problem.section == "edition":
+        return TEXT_FIELD_SECTIONS.get(problem.field, "edition"), problem.field
+    if problem.section == "grounds":
+        return GROUND_SECTIONS.get(row.kind, "grounds"), f"grounds_{row.kind}"
+    if problem.section == "documents" and row.source == DocumentSource.INTERAGENCY:
+        return "documents", "documents_interagency"
+    if problem.section in QUESTIONNAIRE_FIELDS:
+        return "variants", QUESTIONNAIRE_FIELDS[problem.section]
+    return problem.section, problem.section
+
+
+@rule(
+    "edition.text_not_exchangeable",
+    section="edition",
+    description=gettext_lazy(
+        "Текст редакции (её поле, строка любого раздела, вариант, признак заявителя или его значение) "
+        "содержит символ, недопустимый в XML 1.0 (например, управляющий символ из Word), или длиннее "
+        "ячейки Excel (32 767 знаков): такой текст нельзя передать при обмене. Замечание относится к "
+        "разделу, где этот текст."
+    ),
+)
+def edition_text_not_exchangeable(facts: EditionFacts) -> Iterator[Hit]:
+    # Text stored before the field validators refused it, or written around them (bulk
+    # updates, data migrations): once published, it would stop every export that includes it.
+    for problem, row in edition_text_problems(facts.edition):
+        section, field = text_problem_section(problem, row)
+        yield Hit(
+            _(
+                "%(place)s. %(problem)s Такой текст не передаётся при межведомственном обмене, "
+                "поэтому редакцию с ним опубликовать нельзя."
+            )
+            % {"place": capfirst(problem_place(problem)), "problem": problem.message},
+            field,
+            capfirst(problem_row(problem)),
+            section=section,
+        )
 
 
 # ---------------------------------------------------------------------------------------------

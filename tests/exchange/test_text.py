@@ -4,28 +4,46 @@ Excel cell): an export stops naming the service, the section and the field, and
 
 import datetime
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from registry.exchange import text
-from registry.exchange.records import chunk_records
+from registry.exchange.records import chunk_records, edition_record
 from registry.exchange.selectors import ExportRequest, export_selection
-from registry.exchange.text import ExportTextError, export_text_error, text_problem
+from registry.exchange.text import (
+    ExportTextError,
+    edition_text_problems,
+    export_text_error,
+    record_text_problems,
+    text_problem,
+)
 from registry.models import Document, Edition, ProviderBody, Service
+from registry.selectors import edition_for_validation
 from registry.services import service_withdraw
+from registry.validation.rules import RULES
 from regulations.models import LegalAct
 from tests import factories
 from tests.exchange.conftest import NS, assert_valid, export_xml
 from tests.exchange.test_changes_and_round_trip import publish
+from tests.registry.test_validation import build, plant_bad_text_everywhere
 
 pytestmark = pytest.mark.django_db
 
 
+def published_before_the_text_rule(edition: Edition) -> Edition:
+    """Publish as the validator did before it refused such text (``edition.text_not_exchangeable``):
+    editions published then may still hold it."""
+    with mock.patch.dict(RULES):
+        del RULES["edition.text_not_exchangeable"]
+        return publish(edition)
+
+
 def published(**overrides) -> Edition:
     """A published edition whose text was stored without model validation (as before it)."""
-    return publish(factories.complete_edition(**overrides))
+    return published_before_the_text_rule(factories.complete_edition(**overrides))
 
 
 def test_text_problem_names_what_the_exchange_cannot_carry_and_passes_everything_else():
@@ -52,7 +70,7 @@ def test_xml_export_stops_at_a_control_character_naming_service_edition_and_fiel
 def test_xml_export_names_the_section_and_row_of_a_bad_row():
     edition = factories.complete_edition()
     Document.objects.filter(edition=edition, source="interagency").update(note="Копия\x07")
-    publish(edition)
+    published_before_the_text_rule(edition)
     with pytest.raises(ExportTextError) as exc_info:
         export_xml()
     message = str(exc_info.value)
@@ -152,6 +170,40 @@ def test_check_command_says_so_when_everything_can_travel():
     out = io.StringIO()
     call_command("check_exchange_text", stdout=out)
     assert "можно выгрузить" in out.getvalue()
+
+
+def test_the_text_rule_reads_the_same_problems_an_export_would_meet():
+    edition = build(single=True)
+    plant_bad_text_everywhere(edition)
+
+    found = list(edition_text_problems(edition_for_validation(edition.pk)))
+    problems = [problem for problem, _row in found]
+
+    stored = Edition.objects.get(pk=edition.pk)
+    assert problems == list(record_text_problems(edition_record(stored.service, stored)))
+    assert [(p.section, p.row, p.field) for p in problems] == [
+        ("edition", None, "full_name"),
+        ("edition", None, "correction_procedure"),
+        ("attributes", 1, "question"),
+        ("attribute_values", 2, "label"),
+        ("variants", 1, "description"),
+        ("results", 1, "name"),
+        ("legal_bases", 1, "note"),
+        ("documents", 1, "name"),
+        ("documents", 2, "name"),
+        ("grounds", 1, "text"),
+        ("grounds", 4, "text"),
+        ("fees", 1, "name"),
+        ("indicators", 1, "unit"),
+        ("forms", 1, "title"),
+    ]
+    assert [type(row).__name__ for _problem, row in found[:5]] == [
+        "Edition",
+        "Edition",
+        "ApplicantAttribute",
+        "AttributeValue",
+        "Variant",
+    ]
 
 
 def test_every_section_of_a_record_has_a_model_for_its_place():

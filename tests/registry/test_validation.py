@@ -36,6 +36,7 @@ from registry.models import (
     StandardForm,
     Variant,
 )
+from registry.services import PublicationRefused, edition_approve, edition_publish, edition_submit
 from registry.validation import Finding, Severity, ValidationReport, validate_edition
 from registry.validation.catalogue import CATALOGUE_PATH, render_catalogue
 from registry.validation.rules import RULES, RuleKind
@@ -601,6 +602,11 @@ CASES = [
     ),
     RuleCase("result_delivery.missing", clear_m2m("result_delivery_channels"), paid(), single=True),
     RuleCase(
+        "edition.text_not_exchangeable",
+        set_fields(change_note="Уточнён\x0bперечень документов."),
+        set_fields(change_note="Абзац.\tТаблица.\r\nАбзац." + "я" * 32_000),
+    ),
+    RuleCase(
         "variants.not_selectable", two_variants_with_common_result, lambda ed: variant(ed, "issue", "Выдача")
     ),
     RuleCase("variants.attribute_without_values", attribute_without_values, questionnaire([0], [1, 2])),
@@ -1080,6 +1086,132 @@ def test_many_bad_combinations_are_summed_up():
     assert "11" in found[-1].message
 
 
+# Text the exchange cannot carry, stored around the field validators
+
+TEXT_CODE = "edition.text_not_exchangeable"
+
+
+def refused_publication(edition: Edition) -> PublicationRefused:
+    edition = edition_approve(edition=edition_submit(edition=edition, actor=None), actor=None)
+    with pytest.raises(PublicationRefused) as refused:
+        edition_publish(edition=edition, actor=None)
+    return refused.value
+
+
+def test_a_control_character_planted_in_a_document_name_refuses_publication():
+    edition = build()
+    third = Document.objects.create(edition=edition, source=DocumentSource.APPLICANT, name="Паспорт")
+    Document.objects.filter(pk=third.pk).update(name="Паспорт\x07 заявителя")
+
+    [finding] = findings_of(validate_edition(edition), TEXT_CODE)
+
+    assert finding == Finding(
+        code=TEXT_CODE,
+        severity=Severity.ERROR,
+        section="documents",
+        requirement_code=None,
+        citation="",
+        message=(
+            "Раздел «Документы», строка 3, поле «наименование документа». Недопустимый управляющий "
+            "символ U+0007: удалите его (часто появляется при вставке из Word). Такой текст не "
+            "передаётся при межведомственном обмене, поэтому редакцию с ним опубликовать нельзя."
+        ),
+        field="documents",
+        item="Раздел «Документы», строка 3",
+    )
+    refused = refused_publication(edition)
+    assert [f.code for f in refused.findings] == [TEXT_CODE]
+    assert Edition.objects.get(pk=edition.pk).status == "approved"
+
+
+def test_a_text_longer_than_an_excel_cell_refuses_publication():
+    edition = build()
+    Document.objects.filter(edition=edition, source=DocumentSource.INTERAGENCY).update(note="я" * 32_768)
+
+    [finding] = validate_edition(edition).findings
+
+    assert (finding.code, finding.severity, finding.section, finding.field, finding.item) == (
+        TEXT_CODE,
+        Severity.ERROR,
+        "documents",
+        "documents_interagency",
+        "Раздел «Документы», строка 2",
+    )
+    assert finding.message == (
+        "Раздел «Документы», строка 2, поле «пояснение». Текст длиннее 32 767 знаков (здесь 32768) не "
+        "поместится в ячейку Excel при обмене; сократите его или вынесите в документ. Такой текст не "
+        "передаётся при межведомственном обмене, поэтому редакцию с ним опубликовать нельзя."
+    )
+    assert [f.code for f in refused_publication(edition).findings] == [TEXT_CODE]
+
+
+def test_tabs_line_breaks_and_a_full_excel_cell_are_text_the_exchange_carries():
+    edition = build()
+    update(edition, premises_requirements="я" * 32_767, change_note="Абзац.\tТаблица.\r\nАбзац.")
+    Document.objects.filter(edition=edition).update(note="Копия\nс подлинником")
+
+    assert validate_edition(edition).findings == []
+
+
+def plant_bad_text_everywhere(edition: Edition) -> None:
+    """A control character in the edition's own text and in one row of every list (a fee too,
+    though the service is free: that is reported apart)."""
+    bad = "\x0b"
+    update(edition, full_name=f"Выдача{bad}разрешения", correction_procedure=f"Исправление{bad}")
+    for model, field in [
+        (Result, "name"),
+        (LegalBasis, "note"),
+        (Document, "name"),
+        (QualityIndicator, "unit"),
+        (StandardForm, "title"),
+    ]:
+        model.objects.filter(edition=edition).update(**{field: f"Текст{bad}"})
+    Ground.objects.filter(edition=edition, kind=GroundKind.ACCEPT_REFUSAL).update(text=f"Основание{bad}")
+    update(edition, no_duplicate_refusal_grounds=False)
+    Ground.objects.create(edition=edition, kind=GroundKind.DUPLICATE_REFUSAL, text=f"Дубликат{bad}")
+    Fee.objects.create(edition=edition, name=f"Пошлина{bad}", amount=Decimal("300.00"))
+    values = attribute(edition, "lost", "Паспорт утрачен?", "да", f"нет{bad}")
+    ApplicantAttribute.objects.filter(edition=edition).update(question=f"Паспорт{bad}утрачен?")
+    issue = variant(edition, "issue", "Выдача", description=f"Выдача{bad}")
+    issue.attribute_values.set(values)
+
+
+def test_text_is_found_in_every_section_and_placed_in_the_section_it_is_in():
+    edition = build(single=True)
+    plant_bad_text_everywhere(edition)
+
+    found = findings_of(validate_edition(edition), TEXT_CODE)
+
+    assert {(f.section, f.field) for f in found} == {
+        ("name", "full_name"),
+        ("correction", "correction_procedure"),
+        ("results", "results"),
+        ("legal_bases", "legal_bases"),
+        ("documents", "documents"),
+        ("documents", "documents_interagency"),
+        ("grounds", "grounds_accept_refusal"),
+        ("duplicate", "grounds_duplicate_refusal"),
+        ("fees", "fees"),
+        ("indicators", "indicators"),
+        ("forms", "forms"),
+        ("variants", "variants"),
+        ("variants", "applicant_attributes"),
+        ("variants", "attribute_values"),
+    }
+    assert len(found) == 14
+    assert all("U+000B" in f.message and f.severity == Severity.ERROR for f in found)
+    assert "Раздел «Значения признаков», строка 2, поле «значение»" in " ".join(f.message for f in found)
+
+
+def test_text_of_part_two_is_found_outside_the_single_standard_too():
+    edition = build(single=False)
+    update(edition, progress_tracking="По телефону\x0c органа.")
+
+    [finding] = validate_edition(edition).findings
+
+    assert (finding.code, finding.section, finding.field) == (TEXT_CODE, "progress", "progress_tracking")
+
+
 # Query count
 
 
@@ -1132,6 +1264,22 @@ def test_small_and_large_editions_cost_the_same_queries():
             validate_edition(edition)
         counts.append(len(queries))
 
+    assert counts[0] == counts[1]
+
+
+def test_text_the_exchange_cannot_carry_in_every_row_costs_no_query_more():
+    clean, planted = edition_with_rows(30), edition_with_rows(30)
+    for model in (Document, Ground, Result, Fee, QualityIndicator):
+        field = "text" if model is Ground else "name"
+        for row in model.objects.filter(edition=planted):
+            model.objects.filter(pk=row.pk).update(**{field: f"{getattr(row, field)}\x0b"})
+    counts = []
+    for edition in (clean, planted):
+        with CaptureQueriesContext(connection) as queries:
+            report = validate_edition(edition)
+        counts.append(len(queries))
+
+    assert len(findings_of(report, TEXT_CODE)) > 5 * 30
     assert counts[0] == counts[1]
 
 

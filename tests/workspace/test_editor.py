@@ -703,6 +703,35 @@ def test_every_field_the_validator_names_has_an_anchor(signed_in, body, official
             assert finding_anchor(finding, section), (finding.code, finding.field, section.slug)
 
 
+def test_text_the_exchange_cannot_carry_is_linked_to_the_list_or_field_it_is_in(signed_in, body):
+    """Stored around the field validators: the panel names each place on its own page."""
+    from tests.registry.test_validation import plant_bad_text_everywhere
+
+    edition = factories.complete_edition(factories.service(provider=body, under_single_standard=True))
+    plant_bad_text_everywhere(edition)
+    panel = element(signed_in.get(section_url(edition, "name")).content, "validation")
+    links = panel.xpath('.//li[@data-code="edition.text_not_exchangeable"]/a/@href')
+    assert len(links) == 14
+    pages = set()
+    for href in links:
+        url, _hash, anchor = href.partition("#")
+        assert anchor, href
+        assert anchor in lxml.html.fromstring(signed_in.get(url).content).xpath("//@id"), href
+        pages.add(url.rstrip("/").rsplit("/", 1)[-1])
+    assert pages == {
+        "name",
+        "results",
+        "legal_bases",
+        "documents",
+        "grounds",
+        "fees",
+        "indicators",
+        "corrections",
+        "forms",
+        "variants",
+    }
+
+
 def test_warnings_are_shown_apart_from_errors(signed_in, draft, official):
     edition_update(
         edition=draft, actor=official, changes={"full_name": "Услуга"}, expected_version=draft.lock_version
