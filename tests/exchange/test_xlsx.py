@@ -248,3 +248,30 @@ def test_cell_text_problem_reads_excel_escapes_of_refused_characters_only():
     # Escapes of characters XML carries (Excel writes a carriage return as _x000D_) pass.
     assert cell_text_problem("a_x000D_\nb_x0009_") is None
     assert cell_text_problem(3) is None and cell_text_problem(None) is None
+
+
+def test_cell_text_problem_reads_an_escaped_underscore_as_text_and_measures_the_text_as_read():
+    from registry.exchange.xlsx_import import cell_text_problem
+
+    # The text "_x000B_" (Excel escapes its underscore), not a vertical tab.
+    assert cell_text_problem("Выдача_x005F_x000B_паспорта") is None
+    # 35 000 characters in the file, 5 000 in the cell.
+    assert cell_text_problem("_x005F_" * 5_000) is None
+    assert "длиннее 32 767 знаков" in cell_text_problem("_x005F_" * 32_768)
+
+
+def newest_edition(registry_number: str) -> Edition:
+    return Edition.objects.filter(service__registry_number=registry_number).order_by("-number").first()
+
+
+def test_a_workbook_saved_by_excel_with_a_line_break_in_a_cell_imports_the_line_break(demo, tmp_path):
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    # What openpyxl reads from a cell where Excel stored a carriage return and the typed text
+    # "_x0041_".
+    row, _letter = set_cell(
+        path, "Услуги", "Полное наименование услуги", "Выдача_x000D_\nпаспорта _x005F_x0041_", row=2
+    )
+    registry_number = openpyxl.load_workbook(path)["Услуги"].cell(row=row, column=1).value
+    report = import_file(path, actor=None, dry_run=False)
+    assert report.ok, list(report.lines())
+    assert newest_edition(registry_number).full_name == "Выдача\r\nпаспорта _x0041_"
