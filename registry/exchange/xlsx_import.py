@@ -2,7 +2,9 @@
 
 The zip is checked first (``safety.check_xlsx``: sizes, ratios, no DTD); openpyxl then reads
 it in read-only mode with cached values only (a formula is never evaluated). Every value is
-converted by its column's type, and every error names its sheet, row and column."""
+converted by its column's type, and every error names its sheet, row and column. Text is read
+with Excel's escapes decoded (``xlsx_escapes``: ``_x000D_`` is a carriage return), which
+openpyxl leaves in it."""
 
 import datetime
 import re
@@ -20,6 +22,7 @@ from registry.exchange.records import ROW_SECTIONS, money, superior_problems, wi
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import MAX_XLSX_ROWS, UnsafeFile, check_xlsx
 from registry.exchange.text import text_problem
+from registry.exchange.xlsx_escapes import ESCAPE, decode_xstring, escaped_character
 from registry.exchange.xlsx_layout import (
     BOOL,
     CODES,
@@ -36,9 +39,6 @@ FALSE_WORDS = {"нет", "ложь", "false", "0", "no"}
 NULLABLE_BOOLS = {
     name for name in ("is_free", "available_in_mfc", "available_electronically", "extraterritorial")
 }
-# Excel stores a character XML cannot carry as an escape (a vertical tab as _x000B_), and openpyxl
-# hands the escape over as text: in the workbook it is that character all the same.
-CHARACTER_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
 class CellError(ValueError):
@@ -56,7 +56,9 @@ def _text(value: Any) -> str:
 
 
 def convert(kind: str, key: str, value: Any) -> Any:
+    """A cell's value as its column's type; text as the cell shows it (escapes decoded)."""
     if isinstance(value, str):
+        value = decode_xstring(value)
         value = value.strip() if kind != "text" else value
         if value == "":
             value = None
@@ -105,18 +107,19 @@ def convert(kind: str, key: str, value: Any) -> Any:
 
 def cell_text_problem(value: Any) -> str | None:
     """Why the registry cannot hold a cell's text (a character XML cannot carry, also written as
-    Excel's escape, or text longer than a cell), or None."""
-    problem = text_problem(value)
-    if problem is not None or not isinstance(value, str) or "_x" not in value:
-        return problem
-    for escape in CHARACTER_ESCAPE.finditer(value):
-        problem = text_problem(chr(int(escape.group(1), 16)))
+    Excel's escape, or text longer than a cell once its escapes are read), or None."""
+    if not isinstance(value, str) or "_x" not in value:
+        return text_problem(value)
+    # Excel stores a character XML cannot carry as its escape (a vertical tab as _x000B_): in the
+    # workbook it is that character all the same, and the message names the escape.
+    for escape in ESCAPE.finditer(value):
+        problem = text_problem(escaped_character(escape))
         if problem is not None:
             return _("%(problem)s В книге он записан как «%(escape)s».") % {
                 "problem": problem,
                 "escape": escape.group(),
             }
-    return None
+    return text_problem(decode_xstring(value))
 
 
 class _Rows:
@@ -137,6 +140,8 @@ def _read_sheet(worksheet, sheet: Sheet, report: ImportReport) -> tuple[_Rows, l
     header = next(iterator, None) or ()
     positions: list[tuple[int, Any]] = []
     for index, title in enumerate(header):
+        if isinstance(title, str):
+            title = decode_xstring(title)
         if title is None or str(title).strip() == "":
             continue
         column = by_header.get(str(title).strip().casefold())

@@ -10,6 +10,7 @@ import pytest
 
 from registry.exchange.selectors import ExportRequest, export_selection
 from registry.exchange.service import import_file
+from registry.exchange.xlsx_escapes import decode_xstring
 from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
 from registry.models import Document, Edition, EditionStatus, Service
 from registry.services import edition_rows_update, edition_update
@@ -248,3 +249,69 @@ def test_cell_text_problem_reads_excel_escapes_of_refused_characters_only():
     # Escapes of characters XML carries (Excel writes a carriage return as _x000D_) pass.
     assert cell_text_problem("a_x000D_\nb_x0009_") is None
     assert cell_text_problem(3) is None and cell_text_problem(None) is None
+
+
+def test_cell_text_problem_reads_an_escaped_underscore_as_text_and_measures_the_text_as_read():
+    from registry.exchange.xlsx_import import cell_text_problem
+
+    # The text "_x000B_" (Excel escapes its underscore), not a vertical tab.
+    assert cell_text_problem("Выдача_x005F_x000B_паспорта") is None
+    # 35 000 characters in the file, 5 000 in the cell.
+    assert cell_text_problem("_x005F_" * 5_000) is None
+    assert "длиннее 32 767 знаков" in cell_text_problem("_x005F_" * 32_768)
+
+
+def newest_edition(registry_number: str) -> Edition:
+    return Edition.objects.filter(service__registry_number=registry_number).order_by("-number").first()
+
+
+def test_a_workbook_saved_by_excel_with_a_line_break_in_a_cell_imports_the_line_break(demo, tmp_path):
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    # What openpyxl reads from a cell where Excel stored a carriage return and the typed text
+    # "_x0041_".
+    row, _letter = set_cell(
+        path, "Услуги", "Полное наименование услуги", "Выдача_x000D_\nпаспорта _x005F_x0041_", row=2
+    )
+    registry_number = openpyxl.load_workbook(path)["Услуги"].cell(row=row, column=1).value
+    report = import_file(path, actor=None, dry_run=False)
+    assert report.ok, list(report.lines())
+    assert newest_edition(registry_number).full_name == "Выдача\r\nпаспорта _x0041_"
+
+
+ESCAPE_LOOKALIKES = "Выдача\rпаспорта\tгражданина _x0041_ и _x005F_ (как набрано)"
+
+
+def test_text_with_carriage_returns_tabs_and_escape_lookalikes_survives_export_and_import(demo, tmp_path):
+    from registry.exchange.report import ImportReport
+    from registry.exchange.xlsx_import import xlsx_source
+
+    service = Service.objects.filter(editions__status=EditionStatus.DRAFT).first()
+    draft = service.editions.get(status=EditionStatus.DRAFT)
+    draft = edition_update(
+        edition=draft,
+        actor=None,
+        changes={"full_name": ESCAPE_LOOKALIKES},
+        expected_version=draft.lock_version,
+    )
+    edition_rows_update(
+        edition=draft,
+        actor=None,
+        expected_version=draft.lock_version,
+        add=[(Document, {"source": "applicant", "name": "Копия_x000D_: _x005F_x0041_\r\n"})],
+    )
+    path = export_workbook(
+        tmp_path / "drafts.xlsx", content="drafts", registry_number=service.registry_number
+    )
+    # What Excel shows: the stored text with its escapes read.
+    row = openpyxl.load_workbook(path)["Услуги"][2]
+    shown = {decode_xstring(cell.value) for cell in row if isinstance(cell.value, str)}
+    assert ESCAPE_LOOKALIKES in shown
+    report = ImportReport(file_name=path.name)
+    (parsed,) = xlsx_source(path, report).services
+    assert report.ok and parsed.record is not None, list(report.lines())
+    assert parsed.record["edition"]["full_name"] == ESCAPE_LOOKALIKES
+    assert "Копия_x000D_: _x005F_x0041_\r\n" in {document["name"] for document in parsed.record["documents"]}
+    report = import_file(path, actor=None, dry_run=False)
+    assert report.ok, list(report.lines())
+    assert report.counts()["unchanged"] == 1
+    assert newest_edition(service.registry_number).full_name == ESCAPE_LOOKALIKES

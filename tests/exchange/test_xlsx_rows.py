@@ -3,14 +3,17 @@ values (compared cell by cell after reading both back), on tricky values and on 
 registry; text a cell cannot hold is refused with its sheet and cell."""
 
 import datetime
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from lxml import etree
 from openpyxl import Workbook
 
 from registry.exchange import xlsx_export, xlsx_rows
 from registry.exchange.selectors import ExportRequest, export_selection
+from registry.exchange.xlsx_escapes import decode_xstring
 from registry.exchange.xlsx_export import DATE_FORMAT, write_registry_xlsx
 from registry.exchange.xlsx_rows import StreamedSheet, UnwritableText, openpyxl_value
 from regulations.models import LegalAct
@@ -23,6 +26,7 @@ ROWS = [
     ["строка\rс возвратом\nи переводом\tи табуляцией", -7, "", "", ""],
     ['=HYPERLINK("http://evil","x")', "+7 (495) 000-00-00", None, "не дата", ["=x"]],
     ["-1+2", "@SUM(A1)", True, datetime.date(2030, 12, 31), ["c"]],
+    ["_x0041_ и _x005F_ и _x000D_", "=_x0041_", None, "_x0041_x0042_", ["_x0041_"]],
     [None, None, None, None, None],
 ]
 
@@ -82,6 +86,23 @@ def test_rows_read_back_exactly_as_openpyxls_own_cells(tmp_path):
     assert values[3][0] == "строка\rс возвратом\nи переводом\tи табуляцией"
     assert values[4][0] == '=HYPERLINK("http://evil","x")'
     assert values[0][3] == datetime.datetime(2024, 3, 1)
+    # openpyxl reads the stored text; Excel shows it decoded, as we hold it.
+    assert values[6][:2] == ["_x005F_x0041_ и _x005F_x005F_ и _x005F_x000D_", "=_x005F_x0041_"]
+    assert [decode_xstring(value) for value in values[6][:2]] == ROWS[6][:2]
+
+
+def test_a_carriage_return_is_stored_as_a_character_reference_and_an_escape_lookalike_escaped(tmp_path):
+    write_both(tmp_path, ROWS)
+    with zipfile.ZipFile(tmp_path / "streamed.xlsx") as archive:
+        markup = archive.read("xl/worksheets/sheet1.xml")
+    sheet = etree.fromstring(markup)
+    texts = {
+        cell.get("r"): "".join(cell.itertext()) for cell in sheet.iter("{*}c") if cell.get("t") == "inlineStr"
+    }
+    # A bare carriage return in XML text is read back as a line feed: it is written as &#13;.
+    assert texts["A5"] == "строка\rс возвратом\nи переводом\tи табуляцией"
+    assert b"&#13;" in markup and b"\r" not in markup
+    assert texts["D8"] == "_x005F_x0041_x005F_x0042_"
 
 
 def test_text_that_looks_like_an_error_value_stays_text(tmp_path):
