@@ -33,6 +33,7 @@ from registry.exchange.records import (
     ROW_SECTIONS,
     VARIANT_FIELDS,
     ActKey,
+    Lookups,
     body_key,
     chunk_records,
     comparable,
@@ -239,6 +240,8 @@ class _Importer:
         # unique constraint serviceNumber, which a streaming validation of one service at a time
         # cannot check).
         self.numbers_seen: set[str] = set()
+        # Act keys and category codes of the stored records, read once for the whole file.
+        self.lookups = Lookups()
 
     # ---- entry point ----
     def read_stored(self, chunk: Sequence[ParsedService]) -> None:
@@ -251,7 +254,7 @@ class _Importer:
         self.chunk_services.update((service.registry_number, service) for service in services)
         self.chunk_stored = {
             service.registry_number: record
-            for service, record in chunk_records(services, self._stored_editions())
+            for service, record in chunk_records(services, self._stored_editions(), lookups=self.lookups)
         }
         self.written = set()
 
@@ -430,7 +433,7 @@ class _Importer:
     def _stored_record(self, service: Service) -> dict[str, Any] | None:
         if self._read_for_chunk(service.registry_number):
             return self.chunk_stored.get(service.registry_number)
-        records = chunk_records([service], self._stored_editions())
+        records = chunk_records([service], self._stored_editions(), lookups=self.lookups)
         return next((record for _service, record in records), None)
 
     def _draft(self, service: Service, locate: Locator) -> Edition:

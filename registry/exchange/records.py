@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from registry.exchange.report import ImportProblem, Location
 from registry.models import (
     ApplicantAttribute,
+    ApplicantCategory,
     Document,
     Edition,
     Fee,
@@ -325,7 +326,49 @@ def edition_record(service: Service, edition: Edition, *, with_content: bool = F
 
 # The bulk path of the exports: one values_list() query per table per chunk of services instead
 # of a prefetch, which clones a queryset and builds model objects for every service and relation.
-_ACT_COLUMNS = ("act_id", "act__kind", "act__number", "act__date")
+# A row's variant, applicant category and cited act come as ids, turned into codes and act keys
+# here (``Lookups``), not joined to every row: the joins were a third of the server's time on the
+# row tables, and their extra columns as many Python objects to build per row.
+
+
+class Lookups:
+    """Act keys and applicant category codes by id, for the records of one export or import.
+
+    Every act and category is read once, at the first chunk that needs them (two small
+    queries: a registry cites hundreds of acts, not millions); an id not known then (an act
+    an import has just created) is read when it is first met. Sections carry the codes of
+    their variants themselves: a chunk reads its editions' variants anyway."""
+
+    def __init__(self) -> None:
+        self.acts: dict[int, ActKey] | None = None
+        self.categories: dict[int, str] | None = None
+
+    def load(self) -> None:
+        if self.acts is None:
+            self.acts = {}
+            self._add_acts(LegalAct.objects.all())
+            self.categories = dict(ApplicantCategory.objects.values_list("id", "code"))
+
+    def _add_acts(self, acts: QuerySet[LegalAct]) -> None:
+        assert self.acts is not None
+        for pk, kind, number, date in acts.values_list("id", "kind", "number", "date"):
+            self.acts[pk] = (kind, number, date.isoformat())
+
+    def act(self, pk: int | None) -> ActKey | None:
+        if pk is None:
+            return None
+        assert self.acts is not None
+        if pk not in self.acts:
+            self._add_acts(LegalAct.objects.filter(pk=pk))
+        return self.acts[pk]
+
+    def category(self, pk: int | None) -> str:
+        if pk is None:
+            return ""
+        assert self.categories is not None
+        if pk not in self.categories:
+            self.categories.update(ApplicantCategory.objects.filter(pk=pk).values_list("id", "code"))
+        return self.categories[pk]
 
 
 @dataclass(slots=True)
@@ -380,51 +423,43 @@ def _of(column: str, ids: Sequence[int]) -> AnyOf:
 
 def _column_names(fields: tuple[str, ...]) -> list[str]:
     """The values_list() columns of a section: one per record field, in the record's order (a
-    form's file gives both its name and its digest), then ``edition_id``, then the cited act's
-    kind, number and date — so that a row's first columns zip straight into its record."""
+    variant, an applicant category and a cited act as their ids; a form's file gives both its
+    name and its digest), then ``edition_id`` — so that a row's first columns zip straight into
+    its record."""
     columns = []
     for name in fields:
-        if name == "variant":
-            columns.append("variant__code")
-        elif name == "applicant_category":
-            columns.append("applicant_category__code")
+        if name in ("variant", "applicant_category", "act"):
+            columns.append(f"{name}_id")
         elif name == "file_name":
             columns.append("file")
         elif name != "sha256":
-            columns.append(_ACT_COLUMNS[0] if name == "act" else name)
+            columns.append(name)
     columns.append("edition_id")
-    if "act" in fields:
-        columns.extend(_ACT_COLUMNS[1:])
     return columns
 
 
-def _key_at(row: Sequence[Any], at: int) -> ActKey | None:
-    """The act key from the four act columns starting at ``at`` (id, kind, number, date)."""
-    if row[at] is None:
-        return None
-    return (row[at + 1], row[at + 2], row[at + 3].isoformat())
-
-
-def _row_builder(fields: tuple[str, ...], *, with_content: bool) -> Any:
+def _row_builder(
+    fields: tuple[str, ...], variants: dict[int, str], lookups: Lookups, *, with_content: bool
+) -> Any:
     """A function from a section's values_list() tuple (``_column_names``) to the dictionary
-    ``_row_values`` gives for the model row: the same keys in the same order."""
+    ``_row_values`` gives for the model row: the same keys in the same order. ``variants`` are
+    the codes of the chunk's variants by id."""
     columns = _column_names(fields)
     at = {name: index for index, name in enumerate(columns)}
     if "file" not in at:
         # The common case: the first columns are the record's fields, as they are but for the
         # few converted in place (assigning to a key keeps its place in the dictionary).
-        codes = tuple(name for name in fields if name in ("variant", "applicant_category"))
+        cited, category = "act" in fields, "applicant_category" in fields
         moneys = tuple(name for name in fields if name in ("amount", "target_value"))
-        act = at.get("act__kind")
+        act, code = lookups.act, lookups.category
 
         def build(row: Sequence[Any]) -> dict[str, Any]:
             values = dict(zip(fields, row, strict=False))
-            for name in codes:
-                # The code of a joined row, "" without one (codes are never empty).
-                if values[name] is None:
-                    values[name] = ""
-            if act is not None and values["act"] is not None:
-                values["act"] = (row[act], row[act + 1], row[act + 2].isoformat())
+            values["variant"] = variants.get(values["variant"], "")
+            if cited:
+                values["act"] = act(values["act"])
+            if category:
+                values["applicant_category"] = code(values["applicant_category"])
             for name in moneys:
                 values[name] = money(values[name])
             return values
@@ -435,7 +470,7 @@ def _row_builder(fields: tuple[str, ...], *, with_content: bool) -> Any:
         values: dict[str, Any] = {}
         for name in fields:
             if name == "variant":
-                values[name] = row[at["variant__code"]] or ""
+                values[name] = variants.get(row[at["variant_id"]], "")
             elif name == "file_name":
                 value = row[at["file"]]
                 values[name] = value.rsplit("/", 1)[-1] if value else ""
@@ -481,9 +516,6 @@ _EDITION_COLUMNS = (
     *EDITION_SCALARS,
     "effective_date",
     "amending_act_id",
-    "amending_act__kind",
-    "amending_act__number",
-    "amending_act__date",
     "change_note",
     "number",
     "status",
@@ -492,11 +524,18 @@ _SCALARS_AT = len(EDITION_SCALARS) + 2
 
 
 def chunk_records(
-    services: Sequence[ServiceLike], editions: QuerySet[Edition], *, with_content: bool = False
+    services: Sequence[ServiceLike],
+    editions: QuerySet[Edition],
+    *,
+    with_content: bool = False,
+    lookups: Lookups | None = None,
 ) -> Iterator[tuple[ServiceLike, dict[str, Any]]]:
     """The records of a chunk of services (their providers and regions at hand), each with the
     newest of its editions in ``editions``; services without one are skipped. The same records as
-    ``edition_record`` gives, read with a fixed number of queries whatever the chunk's size."""
+    ``edition_record`` gives, read with a fixed number of queries whatever the chunk's size.
+
+    ``lookups`` are the act keys and category codes of the export or import the chunk is part
+    of; without them, the chunk reads its own (two more queries)."""
     if not services:
         return
     service_ids = [service.pk for service in services]
@@ -508,6 +547,10 @@ def chunk_records(
     ):
         newest.setdefault(row[1], row)
     edition_ids = [row[0] for row in newest.values()]
+    if not edition_ids:
+        return
+    lookups = lookups or Lookups()
+    lookups.load()
     categories = _m2m_codes(Service._meta.get_field("categories"), service_ids)
     choices = {name: _m2m_codes(Edition._meta.get_field(name), edition_ids) for name in EDITION_CHOICES}
     sections = {}
@@ -519,8 +562,9 @@ def chunk_records(
             .values_list(*columns),
             columns.index("edition_id"),
         )
+    variant_codes: dict[int, str] = {}  # filled below, before the builders are used
     builders = {
-        section: _row_builder(fields, with_content=with_content)
+        section: _row_builder(fields, variant_codes, lookups, with_content=with_content)
         for section, (_model, fields) in ROW_SECTIONS.items()
     }
     # Variants with the answers that select them, attributes with their values: one row per
@@ -536,6 +580,7 @@ def chunk_records(
     ):
         if variant_id not in selected_by:
             variants[edition_id].append((edition_id, variant_id, *columns))
+            variant_codes[variant_id] = columns[0]
         selected = selected_by[variant_id]
         if value is not None:
             selected.append((attribute, value))
@@ -559,8 +604,8 @@ def chunk_records(
         edition_id = edition[0]
         values: dict[str, Any] = dict(zip(EDITION_SCALARS, edition[2:_SCALARS_AT], strict=True))
         values["effective_date"] = edition[_SCALARS_AT]
-        values["amending_act"] = _key_at(edition, _SCALARS_AT + 1)
-        values["change_note"], values["number"], values["status"] = edition[_SCALARS_AT + 5 :]
+        values["amending_act"] = lookups.act(edition[_SCALARS_AT + 1])
+        values["change_note"], values["number"], values["status"] = edition[_SCALARS_AT + 2 :]
         for name in EDITION_CHOICES:
             values[name] = choices[name].get(edition_id, [])
         if service.provider_id not in bodies:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.catalogue.search import bodies_named, body_text
 from registry.exchange.changes import ChangesSince, changes_since, last_sequence
-from registry.exchange.records import ServiceRow, chunk_records, service_rows
+from registry.exchange.records import Lookups, ServiceRow, chunk_records, service_rows
 from registry.models import Edition, EditionStatus, Fee, Ground, LegalBasis, ProviderBody, Service
 from regulations.models import LegalAct
 
@@ -277,7 +277,10 @@ def export_selection(request: ExportRequest) -> ExportSelection:
         .select_related("region")
         .order_by("level", "ogrn", "full_name", "pk")
     )
-    streamed = Service.objects.filter(pk__in=services.values("pk")).order_by("registry_number")
+    # Services go out in the order they were entered (their ids), which is the order the
+    # database keeps their editions and rows in: at 100 000 services, reading them in
+    # registry-number order took 15 % longer, each chunk's rows scattered over the whole tables.
+    streamed = Service.objects.filter(pk__in=services.values("pk")).order_by("pk")
     return ExportSelection(
         request=request,
         sequence=sequence,
@@ -293,8 +296,9 @@ def export_selection(request: ExportRequest) -> ExportSelection:
 def export_records(
     selection: ExportSelection, *, chunk_size: int, with_content: bool = False
 ) -> Iterator[tuple[ServiceRow, dict[str, Any]]]:
-    """Every service in the selection with its record, in registry-number order, read chunk by
-    chunk (``records.chunk_records``): memory holds one chunk, the queries grow with the chunks.
+    """Every service in the selection with its record, in the order they were entered, read
+    chunk by chunk (``records.chunk_records``): memory holds one chunk, the queries grow with
+    the chunks.
 
     The services' ids are read first, in order, into one array (8 bytes a service); each chunk
     then reads its services by id. A server-side cursor over the selection would hold less, but
@@ -304,6 +308,7 @@ def export_records(
     services)."""
     ids = array("q", selection.services.values_list("pk", flat=True))
     bodies: dict[int, ProviderBody] = {}
+    lookups = Lookups()
     for start in range(0, len(ids), chunk_size):
         chunk = service_rows(ids[start : start + chunk_size])
         missing = {service.provider_id for service in chunk} - bodies.keys()
@@ -311,7 +316,7 @@ def export_records(
             bodies.update(ProviderBody.objects.select_related("region").in_bulk(missing))
         for service in chunk:
             service.provider = bodies[service.provider_id]
-        yield from chunk_records(chunk, selection.editions, with_content=with_content)
+        yield from chunk_records(chunk, selection.editions, with_content=with_content, lookups=lookups)
 
 
 __all__ = [

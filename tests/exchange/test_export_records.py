@@ -3,7 +3,7 @@ model-based ``edition_record`` builds from prefetched rows, whatever the chunk s
 
 import pytest
 
-from registry.exchange.records import edition_record, export_editions_prefetch
+from registry.exchange.records import Lookups, act_key, edition_record, export_editions_prefetch
 from registry.exchange.selectors import (
     CONTENT_DRAFTS,
     CONTENT_PUBLISHED,
@@ -11,8 +11,10 @@ from registry.exchange.selectors import (
     export_records,
     export_selection,
 )
-from registry.models import EditionStatus, Service
+from registry.models import ApplicantCategory, EditionStatus, Service
 from registry.services import edition_create_draft
+from regulations.models import LegalAct
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,9 @@ def test_bulk_records_equal_the_model_records(open_draft, content, chunk_size, w
     selection = export_selection(ExportRequest(content=content))
     expected = prefetched_records(selection, with_content=with_content)
     pairs = list(export_records(selection, chunk_size=chunk_size, with_content=with_content))
-    assert [service.registry_number for service, _record in pairs] == sorted(expected)
+    # In the order the services were entered: the order their rows are stored in.
+    assert [service.registry_number for service, _record in pairs] == list(expected)
+    assert [service.pk for service, _record in pairs] == sorted(service.pk for service, _record in pairs)
     for service, record in pairs:
         assert record == expected[service.registry_number], service.registry_number
         # Same keys in the same order too: the Excel writer spreads the edition's dictionary.
@@ -67,3 +71,24 @@ def test_drafts_export_carries_the_newest_open_edition(open_draft):
         ]
         assert numbers[service.registry_number] == max(open_numbers)
     assert numbers[open_draft.service.registry_number] == open_draft.number == 3
+
+
+def test_lookups_read_once_then_only_what_is_new(demo, django_assert_num_queries):
+    """Acts and categories are read once; one created after that (an import creating the acts
+    of its file) is read when it is first met, and known ones cost nothing."""
+    lookups = Lookups()
+    with django_assert_num_queries(2):
+        lookups.load()
+        lookups.load()
+    known = LegalAct.objects.order_by("pk").first()
+    act = factories.legal_act()
+    category = ApplicantCategory.objects.create(code="lookup_test", name="Категория для проверки")
+    with django_assert_num_queries(0):
+        assert lookups.act(known.pk) == act_key(known)
+        assert lookups.act(None) is None and lookups.category(None) == ""
+    with django_assert_num_queries(2):
+        assert lookups.act(act.pk) == act_key(act)
+        assert lookups.category(category.pk) == "lookup_test"
+    with django_assert_num_queries(0):
+        assert lookups.act(act.pk) == act_key(act)
+        assert lookups.category(category.pk) == "lookup_test"
