@@ -398,9 +398,11 @@ def service_rows(ids: Sequence[int]) -> list[ServiceRow]:
 
 
 class AnyOf(Lookup):
-    """``column IN ids`` for a chunk's ids. On PostgreSQL the ids travel as one array parameter
-    (``= ANY(%s)``): Django's ``__in`` prepares and places every id of every list one by one,
-    which cost as much as running the queries."""
+    """``column IN ids`` for a chunk's ids. On PostgreSQL the ids travel as one array literal,
+    written here (``= ANY(%s::bigint[])``, the parameter ``{1,2,3}``): Django's ``__in``
+    prepares and places every id of every list one by one, which cost as much as running the
+    queries, and psycopg2 adapting a list of 2 000 ints took 4.6 ms, against 0.03 ms for the
+    query itself on an empty table — 16 such queries a chunk."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -413,7 +415,9 @@ class AnyOf(Lookup):
         if not self.rhs:
             raise EmptyResultSet
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
+            # int() first: nothing but integers can reach the literal.
+            literal = "{" + ",".join(map(str, map(int, self.rhs))) + "}"
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, literal)
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
 
 
