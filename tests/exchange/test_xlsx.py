@@ -58,24 +58,28 @@ def test_workbook_has_a_sheet_per_list_typed_cells_frozen_headers_and_notes(demo
     assert services.column_dimensions["A"].width >= 20
 
 
-def test_text_that_a_spreadsheet_would_evaluate_is_written_as_literal_text(demo, tmp_path):
+def export_draft_with(tmp_path, full_name: str, document_names: list[str]) -> tuple[Service, Path]:
+    """A demo service's draft given this full name and documents of these names, exported as the
+    drafts workbook of that one service."""
     service = Service.objects.filter(editions__status=EditionStatus.DRAFT).first()
     draft = service.editions.get(status=EditionStatus.DRAFT)
     draft = edition_update(
-        edition=draft,
-        actor=None,
-        changes={"full_name": HOSTILE_TEXTS[0]},
-        expected_version=draft.lock_version,
+        edition=draft, actor=None, changes={"full_name": full_name}, expected_version=draft.lock_version
     )
     edition_rows_update(
         edition=draft,
         actor=None,
         expected_version=draft.lock_version,
-        add=[(Document, {"source": "applicant", "name": text}) for text in HOSTILE_TEXTS[1:]],
+        add=[(Document, {"source": "applicant", "name": name}) for name in document_names],
     )
     path = export_workbook(
         tmp_path / "drafts.xlsx", content="drafts", registry_number=service.registry_number
     )
+    return service, path
+
+
+def test_text_that_a_spreadsheet_would_evaluate_is_written_as_literal_text(demo, tmp_path):
+    service, path = export_draft_with(tmp_path, HOSTILE_TEXTS[0], HOSTILE_TEXTS[1:])
     with zipfile.ZipFile(path) as archive:
         parts = "".join(
             archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")
@@ -285,23 +289,7 @@ def test_text_with_carriage_returns_tabs_and_escape_lookalikes_survives_export_a
     from registry.exchange.report import ImportReport
     from registry.exchange.xlsx_import import xlsx_source
 
-    service = Service.objects.filter(editions__status=EditionStatus.DRAFT).first()
-    draft = service.editions.get(status=EditionStatus.DRAFT)
-    draft = edition_update(
-        edition=draft,
-        actor=None,
-        changes={"full_name": ESCAPE_LOOKALIKES},
-        expected_version=draft.lock_version,
-    )
-    edition_rows_update(
-        edition=draft,
-        actor=None,
-        expected_version=draft.lock_version,
-        add=[(Document, {"source": "applicant", "name": "Копия_x000D_: _x005F_x0041_\r\n"})],
-    )
-    path = export_workbook(
-        tmp_path / "drafts.xlsx", content="drafts", registry_number=service.registry_number
-    )
+    service, path = export_draft_with(tmp_path, ESCAPE_LOOKALIKES, ["Копия_x000D_: _x005F_x0041_\r\n"])
     # What Excel shows: the stored text with its escapes read.
     row = openpyxl.load_workbook(path)["Услуги"][2]
     shown = {decode_xstring(cell.value) for cell in row if isinstance(cell.value, str)}
