@@ -709,7 +709,7 @@ def register_grounds_rules(requirement: str, lists: tuple[tuple[str, str], ...])
                         facts,
                         ground.act,
                         _("основание «%(ground)s»") % {"ground": label(ground.text)},
-                        "grounds",
+                        f"grounds_{kind}",  # each kind's list has an anchor of its own
                         label(ground.text),
                     )
 

@@ -732,6 +732,24 @@ def test_text_the_exchange_cannot_carry_is_linked_to_the_list_or_field_it_is_in(
     }
 
 
+def test_a_ground_citing_an_act_not_in_force_is_linked_to_its_own_list(signed_in, body):
+    import datetime
+
+    from registry.models import Ground, GroundKind
+    from regulations.models import LegalAct
+
+    edition = factories.complete_edition(factories.service(provider=body))
+    ground = Ground.objects.filter(edition=edition, kind=GroundKind.ACCEPT_REFUSAL).first()
+    repealed = factories.legal_act(in_force_until=datetime.date(2002, 1, 1))
+    Ground.objects.filter(pk=ground.pk).update(act=repealed, article="1")
+    assert not LegalAct.objects.get(pk=repealed.pk).is_in_force_on(datetime.date.today())
+    panel = element(signed_in.get(section_url(edition, "name")).content, "validation")
+    (href,) = panel.xpath('.//li[@data-code="accept_refusal_grounds.ground_act_not_in_force"]/a/@href')
+    url, _hash, anchor = href.partition("#")
+    assert anchor == f"field-grounds_{GroundKind.ACCEPT_REFUSAL}", href
+    assert anchor in lxml.html.fromstring(signed_in.get(url).content).xpath("//@id"), href
+
+
 def test_warnings_are_shown_apart_from_errors(signed_in, draft, official):
     edition_update(
         edition=draft, actor=official, changes={"full_name": "Услуга"}, expected_version=draft.lock_version
