@@ -261,7 +261,9 @@ def _codes(items: Iterable[Any]) -> list[str]:
     return sorted(item.code for item in items)
 
 
-def _row_values(row: Any, fields: tuple[str, ...], *, with_content: bool) -> dict[str, Any]:
+def row_values(row: Any, fields: tuple[str, ...], *, with_content: bool) -> dict[str, Any]:
+    """A model row's ``fields`` as the record holds them (codes for references, act keys, money
+    quantized; a form's file as its name and digest)."""
     values: dict[str, Any] = {}
     for name in fields:
         if name == "variant":
@@ -319,7 +321,7 @@ def edition_record(service: Service, edition: Edition, *, with_content: bool = F
     }
     for section, (_model, fields) in ROW_SECTIONS.items():
         record[section] = [
-            _row_values(row, fields, with_content=with_content) for row in getattr(edition, section).all()
+            row_values(row, fields, with_content=with_content) for row in getattr(edition, section).all()
         ]
     return record
 
@@ -446,7 +448,7 @@ def _row_builder(
     fields: tuple[str, ...], variants: dict[int, str], lookups: Lookups, *, with_content: bool
 ) -> Any:
     """A function from a section's values_list() tuple (``_column_names``) to the dictionary
-    ``_row_values`` gives for the model row: the same keys in the same order. ``variants`` are
+    ``row_values`` gives for the model row: the same keys in the same order. ``variants`` are
     the codes of the chunk's variants by id."""
     columns = _column_names(fields)
     at = {name: index for index, name in enumerate(columns)}

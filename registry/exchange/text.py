@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from registry.exchange.records import EDITION_SCALARS, ROW_SECTIONS, VARIANT_FIELDS, _row_values
+from registry.exchange.records import EDITION_SCALARS, ROW_SECTIONS, VARIANT_FIELDS, row_values
 from registry.exchange.selectors import ExportRequestError
 from registry.models import (
     ApplicantAttribute,
@@ -115,7 +115,7 @@ def edition_text_problems(edition: Edition) -> Iterator[tuple[TextProblem, model
     for section, (_model, fields) in ROW_SECTIONS.items():
         text_fields = tuple(name for name in fields if name not in ROW_REFERENCES)
         for row, item in enumerate(getattr(edition, section).all(), start=1):
-            yield from found(section, row, item, _row_values(item, text_fields, with_content=False))
+            yield from found(section, row, item, row_values(item, text_fields, with_content=False))
 
 
 def _label(model: type[models.Model], name: str) -> str:
