@@ -14,3 +14,29 @@ def _fresh_caches():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="module")
+def demo_registry(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo registry as ``manage.py load_demo --admin`` loads it, once per module.
+
+    Loaded inside a transaction that is rolled back after the module, so no other module sees
+    it; each test still runs in its own savepoint. Returns the demo users by username."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.test import override_settings
+
+    from registry.demo import load_demo
+    from registry.demo_users import ensure_demo_users
+    from registry.management.commands.load_demo import ensure_demo_admin
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")),
+        transaction.atomic(),
+    ):
+        load_demo()
+        ensure_demo_admin()
+        ensure_demo_users()
+        yield {user.username: user for user in get_user_model().objects.all()}
+        transaction.set_rollback(True)
