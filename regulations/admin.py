@@ -7,11 +7,13 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_names import AccusativeTitlesMixin
 from regulations.models import LegalAct, RequirementProfile, StatutoryRequirement
 
 
 @admin.register(LegalAct)
-class LegalActAdmin(admin.ModelAdmin):
+class LegalActAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("нормативный правовой акт")
     list_display = [
         "reference_display",
         "kind",
@@ -65,8 +67,10 @@ class StatutoryRequirementInline(admin.TabularInline):
 
 
 @admin.register(RequirementProfile)
-class RequirementProfileAdmin(admin.ModelAdmin):
+class RequirementProfileAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     """Profiles are loaded with the requirements; only their wording and order are editable."""
+
+    verbose_name_accusative = _("профиль требований")
 
     list_display = ["title", "code", "order", "requirement_count"]
     search_fields = ["title", "code"]
@@ -90,7 +94,8 @@ class RequirementProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatutoryRequirement)
-class StatutoryRequirementAdmin(admin.ModelAdmin):
+class StatutoryRequirementAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("требование закона")
     list_display = ["number", "title", "citation", "profile", "section", "is_mandatory"]
     list_display_links = ["number", "title"]
     list_filter = ["profile", "is_mandatory", "section"]

@@ -1,13 +1,17 @@
 """Roles of users in provider bodies, and the audit trail (read-only: it is append-only)."""
 
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_names import AccusativeTitlesMixin
 from registry.models import AuditEvent, Membership
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("роль пользователя")
     list_display = ["user", "role", "body", "created_at"]
     list_filter = ["role", "body__level"]
     list_select_related = ["user", "body"]
@@ -25,7 +29,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("событие журнала изменений")
     list_display = ["created_at", "kind", "service_number", "edition_number", "actor", "comment"]
     list_filter = ["kind"]
     list_select_related = ["service", "edition", "actor"]
@@ -53,3 +58,18 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("редакция"), ordering="edition__number")
     def edition_number(self, obj: AuditEvent) -> str:
         return str(obj.edition.number) if obj.edition_id else "—"
+
+
+# Django's own user and group admins, with their titles in the accusative.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(AccusativeTitlesMixin, auth_admin.UserAdmin):
+    verbose_name_accusative = _("пользователя")
+
+
+@admin.register(Group)
+class GroupAdmin(AccusativeTitlesMixin, auth_admin.GroupAdmin):
+    verbose_name_accusative = _("группу")

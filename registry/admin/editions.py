@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_names import AccusativeTitlesMixin
 from registry.admin.common import EditionRowInline, edition_is_read_only, fixed_row_form
 from registry.admin.documents import (
     ApplicantDocumentInline,
@@ -223,7 +224,8 @@ CHECKBOX_M2M_FIELDS = {
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("редакцию стандарта")
     list_display = ["service_number", "name", "number", "status", "effective_date", "updated_at"]
     list_display_links = ["service_number", "name"]
     list_filter = ["status", "service__level", "service__under_single_standard"]

@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+from config.admin_names import AccusativeTitlesMixin
 from registry.models import (
     FROZEN_STATUSES,
     ApplicantCategory,
@@ -19,14 +21,15 @@ from registry.models import (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("субъект Российской Федерации")
     list_display = ["code", "name"]
     list_display_links = ["code", "name"]
     search_fields = ["code", "name"]
     ordering = ["code"]
 
 
-class ClassifierAdmin(admin.ModelAdmin):
+class ClassifierAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     list_display_links = ["name", "code"]
     search_fields = ["name", "code"]
@@ -68,6 +71,7 @@ class EditionChoiceAdmin(ClassifierAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(ClassifierAdmin):
+    verbose_name_accusative = _("категорию или жизненную ситуацию")
     list_display = ["name", "code", "kind", "order"]
     list_filter = ["kind"]
     fields = ["kind", "name", "code", "description", "order"]
@@ -75,14 +79,17 @@ class CategoryAdmin(ClassifierAdmin):
 
 @admin.register(ApplicantCategory)
 class ApplicantCategoryAdmin(EditionChoiceAdmin):
+    verbose_name_accusative = _("категорию заявителей")
     edition_fields = ("applicant_categories",)
 
 
 @admin.register(PaymentMethod)
 class PaymentMethodAdmin(EditionChoiceAdmin):
+    verbose_name_accusative = _("способ оплаты")
     edition_fields = ("payment_methods",)
 
 
 @admin.register(Channel)
 class ChannelAdmin(EditionChoiceAdmin):
+    verbose_name_accusative = _("канал подачи или получения")
     edition_fields = ("submission_channels", "result_delivery_channels")

@@ -9,13 +9,15 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_names import AccusativeTitlesMixin
 from registry.models import OPEN_STATUSES, AuditEventKind, Edition, ProviderBody, Service
 from registry.services import WorkflowError, edition_create_draft
 from registry.services.audit import audit_record, field_changes
 
 
 @admin.register(ProviderBody)
-class ProviderBodyAdmin(admin.ModelAdmin):
+class ProviderBodyAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("орган, предоставляющий услуги")
     list_display = ["short_name", "level", "region", "oktmo", "ogrn", "inn"]
     list_filter = ["level", "region"]
     list_select_related = ["region"]
@@ -65,7 +67,8 @@ class EditionLinkInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("услугу")
     list_display = ["registry_number", "name", "level", "provider", "under_single_standard", "is_withdrawn"]
     list_filter = [
         "level",

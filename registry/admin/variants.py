@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_names import AccusativeTitlesMixin
 from registry.admin.common import edition_is_read_only, edition_read_only_error
 from registry.models import ApplicantAttribute, AttributeValue, Variant
 
@@ -41,7 +42,8 @@ class VariantForm(DraftEditionFormMixin, forms.ModelForm):
 
 
 @admin.register(Variant)
-class VariantAdmin(admin.ModelAdmin):
+class VariantAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("вариант предоставления")
     form = VariantForm
     list_display = ["name", "code", "edition", "order", "deadline"]
     list_select_related = ["edition__service"]
@@ -108,7 +110,8 @@ class ApplicantAttributeForm(DraftEditionFormMixin, forms.ModelForm):
 
 
 @admin.register(ApplicantAttribute)
-class ApplicantAttributeAdmin(admin.ModelAdmin):
+class ApplicantAttributeAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    verbose_name_accusative = _("признак заявителя")
     form = ApplicantAttributeForm
     list_display = ["question", "code", "edition", "order"]
     list_select_related = ["edition__service"]
