@@ -89,11 +89,7 @@ def test_edition_page_shows_every_section(client, reviewer, service_with_edited_
 
 
 def test_service_urls_take_digits_only_so_services_new_is_the_editors():
-    from django.urls import Resolver404, resolve
+    from django.urls import resolve
 
     assert resolve("/workspace/services/10000000001/").url_name == "service"
-    try:
-        match = resolve("/workspace/services/new/")
-    except Resolver404:
-        return  # the editor is not installed: nothing else may answer either
-    assert match.url_name == "service_create"
+    assert resolve("/workspace/services/new/").url_name == "service_create"
