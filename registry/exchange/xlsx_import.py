@@ -21,7 +21,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
-from registry.exchange.records import ROW_SECTIONS, money, superior_problems, with_superior
+from registry.exchange.records import (
+    ROW_SECTIONS,
+    body_field_problems,
+    money,
+    refers_to_refused_body,
+    superior_problems,
+    with_superior,
+)
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import MAX_XLSX_ROWS, UnsafeFile, check_xlsx
 from registry.exchange.text import text_problem
@@ -306,10 +313,19 @@ def _source(workbook, report: ImportReport) -> ImportSource:
         acts[key] = {name: value for name, value in values.items() if name != "id"}
     bodies: dict[str, dict] = {}
     places: dict[str, Location] = {}
+    refused_bodies: set[str] = set()
     for number, values, problems in read["bodies"][1]:
+        body = {name: value for name, value in values.items() if name != "id"}
+        if not problems:
+            problems = [
+                ImportProblem(message, read["bodies"][0].location(number, field))
+                for field, message in body_field_problems(body)
+            ]
         for problem in problems:
             report.add_file_error(problem.message, problem.location)
-        bodies[values["id"]] = {name: value for name, value in values.items() if name != "id"}
+        if problems:
+            refused_bodies.add(values["id"])
+        bodies[values["id"]] = body
         places[values["id"]] = read["bodies"][0].location(number, "parent")
     for problem in superior_problems(bodies, places):
         report.add_file_error(problem.message, problem.location)
@@ -330,7 +346,14 @@ def _source(workbook, report: ImportReport) -> ImportSource:
             )
     parsed = [
         _parse_service(
-            number, values, problems, grouped.get(values["registry_number"], {}), read, act_ids, bodies
+            number,
+            values,
+            problems,
+            grouped.get(values["registry_number"], {}),
+            read,
+            act_ids,
+            bodies,
+            refused_bodies,
         )
         for number, values, problems in service_entries
     ]
@@ -369,6 +392,7 @@ def _parse_service(
     read: dict[str, tuple[_Rows, list]],
     act_ids: dict[str, tuple],
     bodies: dict[str, dict],
+    refused_bodies: set[str],
 ) -> ParsedService:
     services_rows = read["services"][0]
     places: dict[tuple[str, int | None], tuple[_Rows, int]] = {
@@ -392,7 +416,10 @@ def _parse_service(
         return act_ids[ref]
 
     body = with_superior(bodies, values["body"])
-    if body is None:
+    if refers_to_refused_body(bodies, refused_bodies, values["body"]):
+        # The body's error is the file's, at its row of «Органы»; the service waits for it.
+        body = None
+    elif body is None:
         errors.append(
             ImportProblem(
                 _("Орган «%(ref)s» не найден на листе «Органы».") % {"ref": values["body"]},
@@ -453,7 +480,7 @@ def _parse_service(
         values["registry_number"],
         name,
         location,
-        None if errors else record,
+        None if errors or body is None else record,
         locate,
         errors=errors,
         has_forms=False,

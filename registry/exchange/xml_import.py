@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
-from registry.exchange.records import ActKey, money, superior_problems, with_superior
+from registry.exchange.records import (
+    ActKey,
+    body_field_problems,
+    money,
+    refers_to_refused_body,
+    superior_problems,
+    with_superior,
+)
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import (
     PROLOG_BYTES,
@@ -601,6 +608,7 @@ def _services(
 ) -> Iterator[ParsedService]:
     act_ids: dict[str, ActKey] = {}
     bodies: dict[str, dict[str, Any]] = {}
+    refused_bodies: set[str] = set()
     counters = {"legalAct": 0, "body": 0, "service": 0, "withdrawn": 0}
     places: dict[str, Location] = {}
     root = None
@@ -646,11 +654,18 @@ def _services(
                 counters[name] += 1
                 base = f"/registry/bodies/body[{counters[name]}]"
                 problems = _schema_problems(elem, base) or _text_problems(elem, base)
+                if not problems:
+                    values = _body_values(elem)
+                    problems = [
+                        ImportProblem(message, _body_field_location(elem, base, field))
+                        for field, message in body_field_problems(values)
+                    ]
+                    bodies[elem.get("id")] = values
+                    places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
                 for problem in problems:
                     report.add_file_error(problem.message, problem.location)
-                if not problems:
-                    bodies[elem.get("id")] = _body_values(elem)
-                    places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
+                if problems:
+                    refused_bodies.add(elem.get("id"))
             elif (name, container) == ("service", "withdrawn"):
                 counters["withdrawn"] += 1
                 base = f"/registry/withdrawn/service[{counters['withdrawn']}]"
@@ -674,7 +689,7 @@ def _services(
                 continue
             elif (name, container) == ("service", "services"):
                 counters[name] += 1
-                parsed = _parse_service(elem, counters[name], act_ids, bodies)
+                parsed = _parse_service(elem, counters[name], act_ids, bodies, refused_bodies)
                 # Detached, not cleared: the importer takes services a chunk at a time and
                 # locates its errors in the element, which lives as long as the parsed service.
                 parent.remove(elem)
@@ -696,8 +711,20 @@ def _services(
             report.add_file_error(problem.message, problem.location)
 
 
+def _body_field_location(elem: etree._Element, base: str, field: str) -> Location:
+    """A body's value: an attribute (ogrn, inn, oktmo) or a child element (email, website)."""
+    child = elem.find(q(field))
+    if child is not None:
+        return Location(xpath=f"{base}/{field}", line=child.sourceline)
+    return Location(xpath=f"{base}/@{field}", line=elem.sourceline)
+
+
 def _parse_service(
-    elem: etree._Element, index: int, act_ids: dict[str, ActKey], bodies: dict[str, dict[str, Any]]
+    elem: etree._Element,
+    index: int,
+    act_ids: dict[str, ActKey],
+    bodies: dict[str, dict[str, Any]],
+    refused_bodies: set[str],
 ) -> ParsedService:
     base = f"/registry/services/service[{index}]"
     number = elem.get("registryNumber", "")
@@ -708,6 +735,9 @@ def _parse_service(
     problems = _schema_problems(elem, base) or _text_problems(elem, base)
     if problems:
         return ParsedService(number, name, location, None, reader.locate, errors=problems)
+    if refers_to_refused_body(bodies, refused_bodies, elem.get("body") or ""):
+        # The body's error is the file's, at the body; the service is not read on without it.
+        return ParsedService(number, name, location, None, reader.locate)
     try:
         record = reader.record()
     except KeyError as missing:
