@@ -10,6 +10,7 @@ with Excel's escapes decoded (``xlsx_escapes``: ``_x000D_`` is a carriage return
 openpyxl leaves in it."""
 
 import datetime
+import logging
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
@@ -44,6 +45,7 @@ from registry.exchange.xlsx_layout import (
     workbook_sheets,
 )
 
+logger = logging.getLogger(__name__)
 TRUE_WORDS = {"да", "истина", "true", "1", "yes"}
 FALSE_WORDS = {"нет", "ложь", "false", "0", "no"}
 NULLABLE_BOOLS = {
@@ -269,10 +271,14 @@ def xlsx_source(path: Path, report: ImportReport) -> ImportSource:
         try:
             # Formulas as formulas (not data_only): they are refused, not taken by cached value.
             workbook = load_workbook(handle, read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 — any failure of openpyxl is a damaged workbook
+        except Exception:  # noqa: BLE001 — any failure of openpyxl is a damaged workbook
+            # openpyxl's reason is English and technical: the log keeps it for the operator.
+            logger.warning("Workbook %s not readable by openpyxl", report.file_name, exc_info=True)
             report.add_file_error(
-                _("Книга Excel повреждена и не читается (%(error)s): сохраните её в Excel заново.")
-                % {"error": exc.__class__.__name__}
+                _(
+                    "Книга Excel повреждена и не читается: откройте её в Excel или LibreOffice и "
+                    "сохраните заново в формате .xlsx."
+                )
             )
             return ImportSource(acts={}, services=[])
         try:
