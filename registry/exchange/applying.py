@@ -14,6 +14,7 @@ each service once: a registry number met again is an error of that service."""
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,6 +86,11 @@ from registry.services import (
 from regulations.models import LegalAct
 
 CHUNK_SIZE = getattr(settings, "REGISTRY_EXCHANGE_CHUNK_SIZE", 500)
+# The database, not the file, failed: the connection went away (the server restarted, the
+# backend was terminated), a lock or the disk gave out. The import stops; its transaction is
+# gone with the connection, so nothing of the file was written and it can simply be repeated.
+CONNECTION_LOST = (OperationalError, InterfaceError)
+logger = logging.getLogger(__name__)
 # Locates a field of a row in the file: (section, row index or None, field name or None).
 Locator = Callable[[str, int | None, str | None], Location]
 CLASSIFIERS: dict[str, type[models.Model]] = {
@@ -189,6 +195,14 @@ def run_import(
                 raise _Rollback
     except _Rollback:
         stash.discard()
+    except CONNECTION_LOST as error:
+        stash.discard()
+        # The operator gets the details in the log; the official gets what to do.
+        logger.warning("Import of %s stopped: the database failed (%r)", report.file_name, error)
+        report.interrupted = _(
+            "Загрузка прервана: база данных реестра стала недоступна во время загрузки. Ничего из "
+            "файла не записано; загрузку можно повторить."
+        )
     except BaseException:
         stash.discard()
         raise
@@ -292,6 +306,9 @@ class _Importer:
         except ValidationError as error:
             for _name, message in _messages(error, None):
                 outcome.errors.append(ImportProblem(message, parsed.location))
+        except CONNECTION_LOST:
+            # Not this service's fault: the whole import stops (run_import says so).
+            raise
         except DatabaseError as error:
             outcome.errors.append(
                 ImportProblem(

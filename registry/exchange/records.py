@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import F, Lookup, ManyToManyField, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -218,6 +218,37 @@ def superior_problems(bodies: dict[str, dict[str, Any]], places: dict[str, Locat
                 )
             )
     return problems
+
+
+# A body's values that its model's field validators check (check digits, codes, addresses): an
+# error is the body's, reported where the body is written in the file, not at each service.
+BODY_CHECKED_FIELDS = ("ogrn", "inn", "oktmo", "email", "website")
+
+
+def body_field_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) for each value of a file's body that the registry would refuse."""
+    problems = []
+    for name in BODY_CHECKED_FIELDS:
+        value = values.get(name)
+        if not value:
+            continue
+        try:
+            ProviderBody._meta.get_field(name).run_validators(value)
+        except ValidationError as error:
+            problems.extend((name, message) for message in error.messages)
+    return problems
+
+
+def refers_to_refused_body(bodies: dict[str, dict[str, Any]], refused: set[str], ref: str) -> bool:
+    """Whether the body ``ref`` or a superior up its chain was refused (its error is reported at
+    the body): the services of that body are not read further."""
+    seen: set[str] = set()
+    while ref and ref not in seen:
+        if ref in refused:
+            return True
+        seen.add(ref)
+        ref = (bodies.get(ref) or {}).get("parent") or ""
+    return False
 
 
 def body_key(body: dict[str, Any]) -> tuple[str, str]:

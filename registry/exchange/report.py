@@ -28,6 +28,22 @@ MAX_ERRORS = 500
 SPOOL_BYTES = 1024 * 1024
 
 
+def russian_plural(count: int, one: str, few: str, many: str) -> str:
+    """The form of a noun after a number, by Russian rules: 1, 21 ошибка; 2–4, 22 ошибки;
+    5–20, 11–14, 25 ошибок. (Without a compiled Russian catalogue, gettext's plural forms follow
+    English: «2 ошибок».)"""
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return few
+    return many
+
+
+def error_count_text(count: int) -> str:
+    """«1 ошибка», «2 ошибки», «5 ошибок»: the one wording of an import's error count."""
+    return f"{count} {russian_plural(count, _('ошибка'), _('ошибки'), _('ошибок'))}"
+
+
 # Slots: a report holds one outcome and one location per service of the file (100 000 and more).
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -131,6 +147,9 @@ class ImportReport:
     file_errors: list[ImportProblem] = field(default_factory=list)
     error_count: int = 0
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOME_LABELS, 0))
+    # Why the import stopped before it could judge the file (the database went away): not an
+    # error of the file, and nothing was written.
+    interrupted: str = ""
 
     def add_file_error(self, message: str, location: Location | None = None) -> None:
         self.error_count += 1
@@ -144,7 +163,20 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return self.error_count == 0
+        return self.error_count == 0 and not self.interrupted
+
+    @property
+    def summary(self) -> str:
+        """The report's conclusion, the same sentence on the page and in the command."""
+        if self.interrupted:
+            return self.interrupted
+        if self.error_count:
+            return _("В файле %(errors)s: ничего из файла не записано.") % {
+                "errors": error_count_text(self.error_count)
+            }
+        if self.dry_run:
+            return _("Ошибок нет. Пробная загрузка: ничего не записано.")
+        return _("Загрузка выполнена.")
 
     def counts(self) -> dict[str, int]:
         return dict(self.totals)
@@ -174,9 +206,4 @@ class ImportReport:
                 _("Исключение из реестра: исключено %(withdrawn)s, не применено %(withdrawal_not_applied)s.")
                 % counts
             )
-        if not self.ok:
-            yield _("В файле %(count)s ошибок: ничего из файла не записано.") % {"count": self.error_count}
-        elif self.dry_run:
-            yield _("Пробная загрузка: ничего не записано.")
-        else:
-            yield _("Загрузка выполнена.")
+        yield self.summary

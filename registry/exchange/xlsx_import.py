@@ -1,12 +1,16 @@
 """Reading an Excel workbook (the layout of ``xlsx_layout``) into exchange records.
 
 The zip is checked first (``safety.check_xlsx``: sizes, ratios, no DTD); openpyxl then reads
-it in read-only mode with cached values only (a formula is never evaluated). Every value is
-converted by its column's type, and every error names its sheet, row and column. Text is read
+it in read-only mode, from an open file (openpyxl refuses a path whose name does not end in
+.xlsx, and an upload is stored under a name of its own). A formula is refused at its cell: it is
+never evaluated, and its cached value (none at all in a workbook written by a program) is not
+what the official typed, so the registry does not take it for data. Every value is converted by
+its column's type, and every error names its sheet, row and column. Text is read
 with Excel's escapes decoded (``xlsx_escapes``: ``_x000D_`` is a carriage return), which
 openpyxl leaves in it."""
 
 import datetime
+import logging
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
@@ -18,7 +22,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
-from registry.exchange.records import ROW_SECTIONS, money, superior_problems, with_superior
+from registry.exchange.records import (
+    ROW_SECTIONS,
+    body_field_problems,
+    money,
+    refers_to_refused_body,
+    superior_problems,
+    with_superior,
+)
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import MAX_XLSX_ROWS, UnsafeFile, check_xlsx
 from registry.exchange.text import text_problem
@@ -34,6 +45,7 @@ from registry.exchange.xlsx_layout import (
     workbook_sheets,
 )
 
+logger = logging.getLogger(__name__)
 TRUE_WORDS = {"да", "истина", "true", "1", "yes"}
 FALSE_WORDS = {"нет", "ложь", "false", "0", "no"}
 NULLABLE_BOOLS = {
@@ -43,6 +55,42 @@ NULLABLE_BOOLS = {
 
 class CellError(ValueError):
     pass
+
+
+# openpyxl (not in data_only mode) marks a cell holding a formula with this data type.
+FORMULA = "f"
+FORMULA_SHOWN = 80
+
+
+def formula_problem(cell) -> ImportProblem:
+    """A formula is refused where it stands: its value is whatever the spreadsheet computed (or
+    nothing, if a program wrote the file), not a value anyone checked."""
+    text = getattr(cell.value, "text", cell.value)
+    text = text if isinstance(text, str) and text else ""
+    if len(text) > FORMULA_SHOWN:
+        text = text[: FORMULA_SHOWN - 1] + "…"
+    return ImportProblem(
+        _(
+            "Ячейка %(cell)s листа «%(sheet)s» содержит формулу%(formula)s; вставьте вместо неё "
+            "значение (формулы не загружаются)."
+        )
+        % {
+            "cell": cell.coordinate,
+            "sheet": cell.parent.title,
+            "formula": f" «{text}»" if text else "",
+        },
+        Location(sheet=cell.parent.title, row=cell.row, column=get_column_letter(cell.column)),
+    )
+
+
+def _scan_formulas(worksheet, report: ImportReport) -> None:
+    """A sheet the import does not read (the forms listing, the guide, a sheet of one's own)
+    is still refused if it holds a formula: the workbook is taken as values or not at all."""
+    for cells in worksheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == FORMULA:
+                problem = formula_problem(cell)
+                report.add_file_error(problem.message, problem.location)
 
 
 def _text(value: Any) -> str:
@@ -136,8 +184,17 @@ class _Rows:
 def _read_sheet(worksheet, sheet: Sheet, report: ImportReport) -> tuple[_Rows, list[tuple[int, dict, list]]]:
     rows = _Rows(sheet)
     by_header = {column.header.casefold(): column for column in sheet.columns}
-    iterator = worksheet.iter_rows(values_only=True)
-    header = next(iterator, None) or ()
+    # Cells, not values: a formula is told from the text "=1+1" only by the cell's data type.
+    iterator = worksheet.iter_rows()
+    header_cells = next(iterator, None) or ()
+    header = []
+    for cell in header_cells:
+        if cell.data_type == FORMULA:
+            problem = formula_problem(cell)
+            report.add_file_error(problem.message, problem.location)
+            header.append(None)
+        else:
+            header.append(cell.value)
     positions: list[tuple[int, Any]] = []
     for index, title in enumerate(header):
         if isinstance(title, str):
@@ -159,17 +216,25 @@ def _read_sheet(worksheet, sheet: Sheet, report: ImportReport) -> tuple[_Rows, l
         )
         return rows, []
     result = []
-    for number, values in enumerate(iterator, start=2):
+    for number, cells in enumerate(iterator, start=2):
         if number > MAX_XLSX_ROWS + 1:
             report.add_file_error(
                 _("На листе больше %(limit)s строк: разделите файл.") % {"limit": MAX_XLSX_ROWS},
                 Location(sheet=sheet.title, row=number),
             )
             break
-        if not any(value not in (None, "") for value in values):
+        problems: list[ImportProblem] = []
+        values = []
+        for cell in cells:
+            if cell.data_type == FORMULA:
+                # Anywhere in the row, a column of the layout or not.
+                problems.append(formula_problem(cell))
+                values.append(None)
+            else:
+                values.append(cell.value)
+        if not problems and not any(value not in (None, "") for value in values):
             continue
         converted: dict[str, Any] = {}
-        problems: list[ImportProblem] = []
         for index, column in positions:
             raw = values[index] if index < len(values) else None
             problem = cell_text_problem(raw)
@@ -202,20 +267,33 @@ def xlsx_source(path: Path, report: ImportReport) -> ImportSource:
     except UnsafeFile as refused:
         report.add_file_error(str(refused))
         return ImportSource(acts={}, services=[])
-    try:
-        workbook = load_workbook(str(path), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any failure of openpyxl is a damaged workbook
-        report.add_file_error(_("Книга Excel не читается: %(error)s") % {"error": exc.__class__.__name__})
-        return ImportSource(acts={}, services=[])
-    try:
-        return _source(workbook, report)
-    finally:
-        workbook.close()
+    with path.open("rb") as handle:
+        try:
+            # Formulas as formulas (not data_only): they are refused, not taken by cached value.
+            workbook = load_workbook(handle, read_only=True, data_only=False)
+        except Exception:  # noqa: BLE001 — any failure of openpyxl is a damaged workbook
+            # openpyxl's reason is English and technical: the log keeps it for the operator.
+            logger.warning("Workbook %s not readable by openpyxl", report.file_name, exc_info=True)
+            report.add_file_error(
+                _(
+                    "Книга Excel повреждена и не читается: откройте её в Excel или LibreOffice и "
+                    "сохраните заново в формате .xlsx."
+                )
+            )
+            return ImportSource(acts={}, services=[])
+        try:
+            return _source(workbook, report)
+        finally:
+            workbook.close()
 
 
 def _source(workbook, report: ImportReport) -> ImportSource:
     sheets = {sheet.key: sheet for sheet in workbook_sheets()}
     read: dict[str, tuple[_Rows, list]] = {}
+    imported = {sheet.title for key, sheet in sheets.items() if key not in READ_ONLY_SHEETS}
+    for title in workbook.sheetnames:
+        if title not in imported:
+            _scan_formulas(workbook[title], report)
     for key, sheet in sheets.items():
         if key in READ_ONLY_SHEETS:
             continue
@@ -241,10 +319,19 @@ def _source(workbook, report: ImportReport) -> ImportSource:
         acts[key] = {name: value for name, value in values.items() if name != "id"}
     bodies: dict[str, dict] = {}
     places: dict[str, Location] = {}
+    refused_bodies: set[str] = set()
     for number, values, problems in read["bodies"][1]:
+        body = {name: value for name, value in values.items() if name != "id"}
+        if not problems:
+            problems = [
+                ImportProblem(message, read["bodies"][0].location(number, field))
+                for field, message in body_field_problems(body)
+            ]
         for problem in problems:
             report.add_file_error(problem.message, problem.location)
-        bodies[values["id"]] = {name: value for name, value in values.items() if name != "id"}
+        if problems:
+            refused_bodies.add(values["id"])
+        bodies[values["id"]] = body
         places[values["id"]] = read["bodies"][0].location(number, "parent")
     for problem in superior_problems(bodies, places):
         report.add_file_error(problem.message, problem.location)
@@ -265,7 +352,14 @@ def _source(workbook, report: ImportReport) -> ImportSource:
             )
     parsed = [
         _parse_service(
-            number, values, problems, grouped.get(values["registry_number"], {}), read, act_ids, bodies
+            number,
+            values,
+            problems,
+            grouped.get(values["registry_number"], {}),
+            read,
+            act_ids,
+            bodies,
+            refused_bodies,
         )
         for number, values, problems in service_entries
     ]
@@ -304,6 +398,7 @@ def _parse_service(
     read: dict[str, tuple[_Rows, list]],
     act_ids: dict[str, tuple],
     bodies: dict[str, dict],
+    refused_bodies: set[str],
 ) -> ParsedService:
     services_rows = read["services"][0]
     places: dict[tuple[str, int | None], tuple[_Rows, int]] = {
@@ -327,7 +422,10 @@ def _parse_service(
         return act_ids[ref]
 
     body = with_superior(bodies, values["body"])
-    if body is None:
+    if refers_to_refused_body(bodies, refused_bodies, values["body"]):
+        # The body's error is the file's, at its row of «Органы»; the service waits for it.
+        body = None
+    elif body is None:
         errors.append(
             ImportProblem(
                 _("Орган «%(ref)s» не найден на листе «Органы».") % {"ref": values["body"]},
@@ -388,7 +486,7 @@ def _parse_service(
         values["registry_number"],
         name,
         location,
-        None if errors else record,
+        None if errors or body is None else record,
         locate,
         errors=errors,
         has_forms=False,

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
-from registry.exchange.records import ActKey, money, superior_problems, with_superior
+from registry.exchange.records import (
+    ActKey,
+    body_field_problems,
+    money,
+    refers_to_refused_body,
+    superior_problems,
+    with_superior,
+)
 from registry.exchange.report import ImportProblem, ImportReport, Location
 from registry.exchange.safety import (
     PROLOG_BYTES,
@@ -28,11 +35,11 @@ from registry.exchange.safety import (
     check_xml_size,
     xml_parser_options,
 )
+from registry.exchange.schema_messages import schema_error
 from registry.exchange.text import text_problem
 from registry.exchange.xml_export import NAMESPACE, registry_schema
 from registry.validators import character_code
 
-_PREFIX = re.compile(r"\{[^}]*\}|\b[A-Za-z_][\w.-]*:(?=[A-Za-z_])")
 # libxml2 names the character it refuses: "invalid Char value 11", "Char 0x0 out of allowed range".
 _REFUSED_CHARACTER = re.compile(r"(?:value (\d+)|Char 0x([0-9A-Fa-f]+))")
 
@@ -341,37 +348,206 @@ def _text_problems(elem: etree._Element, base: str) -> list[ImportProblem]:
     return problems
 
 
-def _syntax_message(error: etree.XMLSyntaxError) -> str:
-    if error.code != etree.ErrorTypes.ERR_INVALID_CHAR:
-        return _("Файл не читается как XML (повреждён, обрезан или не в кодировке UTF-8): %(detail)s") % {
-            "detail": error.msg
+def _root_message(root: etree._Element) -> str:
+    """Why the root element is not this registry's: another namespace (another version of the
+    format, or none) or another document altogether; each says what it found."""
+    found = etree.QName(root).namespace or ""
+    name = local(root.tag)
+    if name == "registry" and found.startswith(NAMESPACE.rsplit(":", 1)[0] + ":"):
+        return _(
+            "Файл в пространстве имён «%(found)s» — это другая версия формата обмена. Реестр "
+            "принимает версию 1.0, пространство имён «%(expected)s»."
+        ) % {"found": found, "expected": NAMESPACE}
+    if name == "registry" and found:
+        return _(
+            "Корневой элемент «registry» файла — в пространстве имён «%(found)s», а файл обмена "
+            "реестра должен быть в пространстве имён «%(expected)s»."
+        ) % {"found": found, "expected": NAMESPACE}
+    if name == "registry":
+        return _(
+            "У корневого элемента «registry» нет пространства имён, а файл обмена реестра должен быть в "
+            'пространстве имён «%(expected)s» (xmlns="%(expected)s").'
+        ) % {"expected": NAMESPACE}
+    return _(
+        "Это не файл обмена реестра: корневой элемент «%(tag)s»%(namespace)s, а ожидается «registry» "
+        "в пространстве имён «%(expected)s»."
+    ) % {
+        "tag": name,
+        "namespace": _(" в пространстве имён «%(found)s»") % {"found": found} if found else "",
+        "expected": NAMESPACE,
+    }
+
+
+def _ends_at(path: Path, line: int, column: int) -> bool:
+    """Whether (line, column), libxml2's place of an error, is the very end of the file: the
+    parser ran out of data there. Its column counts characters from 1; a UTF-8 character is its
+    bytes less the continuation bytes (an exported file is one line of any length)."""
+    lines, last_characters = 1, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            breaks = chunk.count(b"\n")
+            if breaks:
+                lines += breaks
+                chunk, last_characters = chunk.rsplit(b"\n", 1)[1], 0
+            last_characters += len(chunk.translate(None, _CONTINUATION_BYTES))
+    return line >= lines and column > last_characters
+
+
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+_OPEN_TAG = re.compile(r"in tag (?P<tag>[\w.:-]+)")
+_MISMATCH = re.compile(r"mismatch: (?P<open>[\w.:-]+) line (?P<line>\d+) and (?P<close>[\w.:-]+)")
+_ENTITY = re.compile(r"Entity '(?P<name>[^']*)' not defined")
+_PREFIX_UNDEFINED = re.compile(r"Namespace prefix (?P<prefix>[\w.-]+) on (?P<tag>[\w.-]+) is not defined")
+
+
+def _syntax_problem(error: etree.XMLSyntaxError, path: Path) -> ImportProblem:
+    """A file that is not well-formed XML, at the line where the parser stopped."""
+    message, line = _syntax_message(error, path)
+    return ImportProblem(message, Location(line=line or None))
+
+
+def _syntax_message(error: etree.XMLSyntaxError, path: Path) -> tuple[str, int]:  # noqa: PLR0911 — one wording per kind
+    codes = etree.ErrorTypes
+    code, line, message = error.code, error.lineno or 0, error.msg or ""
+    column = error.position[1] if error.position else 0
+    # iterparse may raise a later, misleading error («no element found», «Start tag expected» at
+    # line 1) and keep the first one, the cause, with its place, in the log.
+    fatal = [
+        entry
+        for entry in (error.error_log or [])
+        if entry.level == etree.ErrorLevels.FATAL and entry.domain == etree.ErrorDomains.PARSER
+    ]
+    if fatal:
+        code, line, column, message = fatal[0].type, fatal[0].line, fatal[0].column, fatal[0].message
+    place = {"line": line, "column": column or "?"}
+    if code == codes.ERR_TAG_NOT_FINISHED or (
+        code != codes.ERR_INVALID_CHAR and line and _ends_at(path, line, column)
+    ):
+        open_tag = _OPEN_TAG.search(message)
+        message = _(
+            "Файл обрезан: данные кончаются в строке %(line)s (позиция %(column)s)%(inside)s, а документ "
+            "не закончен. Скорее всего, файл скачан или скопирован не полностью: получите его заново."
+        ) % {
+            **place,
+            "inside": _(" внутри элемента «%(tag)s»") % {"tag": open_tag["tag"]} if open_tag else "",
         }
-    found = _REFUSED_CHARACTER.search(error.msg or "")
+        return message, line
+    if code == codes.ERR_TAG_NAME_MISMATCH and (mismatch := _MISMATCH.search(message)):
+        message = _(
+            "Файл не является правильным XML: в строке %(line)s закрывающий тег «%(close)s» не "
+            "соответствует открытому в строке %(open_line)s элементу «%(open)s»."
+        ) % {**place, "close": mismatch["close"], "open": mismatch["open"], "open_line": mismatch["line"]}
+        return message, line
+    if code == codes.ERR_DOCUMENT_END:
+        message = (
+            _(
+                "Файл не является правильным XML: после закрытия корневого элемента, в строке %(line)s "
+                "(позиция %(column)s), идёт ещё содержимое. В файле должен быть один корневой элемент."
+            )
+            % place
+        )
+        return message, line
+    if code == codes.ERR_UNDECLARED_ENTITY and (entity := _ENTITY.search(message)):
+        message = _(
+            "Файл не является правильным XML: в строке %(line)s ссылка на неизвестную сущность "
+            "«&%(name)s;». В XML определены только &amp;, &lt;, &gt;, &quot; и &apos;; другой символ "
+            "впишите как есть (файл в UTF-8)."
+        ) % {**place, "name": entity["name"]}
+        return message, line
+    if code == codes.ERR_NAME_REQUIRED and "EntityRef" in message:
+        message = (
+            _(
+                "Файл не является правильным XML: в строке %(line)s (позиция %(column)s) знак «&» не "
+                "записан как «&amp;»."
+            )
+            % place
+        )
+        return message, line
+    if code == codes.NS_ERR_UNDEFINED_NAMESPACE and (prefix := _PREFIX_UNDEFINED.search(message)):
+        message = _(
+            "Файл не является правильным XML: в строке %(line)s у элемента «%(tag)s» префикс "
+            "пространства имён «%(prefix)s» не объявлен."
+        ) % {**place, "tag": prefix["tag"], "prefix": prefix["prefix"]}
+        return message, line
+    if code == codes.ERR_DOCUMENT_EMPTY:
+        message = (
+            _(
+                "Файл не читается как XML: в строке %(line)s (позиция %(column)s) ожидается начало элемента "
+                "(знак «<»), а там другой текст. Это не файл обмена в формате XML."
+            )
+            % place
+        )
+        return message, line
+    if code == codes.ERR_INVALID_ENCODING:
+        message = (
+            _(
+                "Файл не в кодировке UTF-8: в строке %(line)s (позиция %(column)s) байты, которые не "
+                "читаются как UTF-8 (так бывает с файлом в кодировке Windows-1251). Сохраните файл в UTF-8."
+            )
+            % place
+        )
+        return message, line
+    if code != codes.ERR_INVALID_CHAR:
+        message = (
+            _(
+                "Файл не является правильным XML: в строке %(line)s (позиция %(column)s) нарушена разметка "
+                "(незакрытая кавычка, угловая скобка или тег). Проверьте файл в редакторе XML."
+            )
+            % place
+        )
+        return message, line
+    found = _REFUSED_CHARACTER.search(message)
     character = ""
     if found is not None:
         character = chr(int(found.group(1)) if found.group(1) else int(found.group(2), 16))
-    return _(
+    message = _(
         "Файл не является правильным XML: в строке %(line)s (позиция %(column)s) недопустимый символ"
         "%(code)s. XML 1.0 не допускает управляющие символы, кроме табуляции, перевода строки и "
         "возврата каретки (в тексте они часто появляются при вставке из Word): удалите символ в "
         "исходных данных и выгрузите файл заново."
-    ) % {
-        "line": error.lineno,
-        "column": error.position[1] if error.position else "?",
-        "code": f" {character_code(character)}" if character else "",
-    }
+    ) % {**place, "code": f" {character_code(character)}" if character else ""}
+    return message, line
+
+
+def _holding(elem: etree._Element, tag: str, value: str) -> tuple[etree._Element | None, str]:
+    """The first ``tag`` element under ``elem`` with an attribute of this value, and the
+    attribute's name: where a reference that leads nowhere (or a repeated key) stands."""
+    for node in elem.iter(q(tag)):
+        for name, attribute_value in node.attrib.items():
+            if attribute_value == value:
+                return node, name
+    return None, ""
 
 
 def _schema_problems(elem: etree._Element, base: str) -> list[ImportProblem]:
+    """The element's schema errors in Russian (``schema_messages``), at the element's line and
+    XPath (down to the attribute), each once: libxml2 repeats a reference error per field."""
     schema = registry_schema()
     if schema.validate(elem):
         return []
-    problems = []
+    problems: list[ImportProblem] = []
     for entry in schema.error_log:
-        path = _error_path(elem, entry.path, base)
-        message = _("Не соответствует схеме XSD: %(detail)s") % {"detail": _PREFIX.sub("", entry.message)}
+        error = schema_error(entry.type_name, entry.message)
+        if error is None:
+            continue
+        path = _error_path(elem, entry.path, base) or base
+        line = entry.line or elem.sourceline
+        if error.attribute:
+            path = f"{path}/@{error.attribute}"
+        elif error.value:
+            holder, name = _holding(elem, error.element, error.value)
+            if holder is not None:
+                path = base if holder is elem else f"{base}/{_relative_path(holder, elem)}"
+                path, line = f"{path}/@{name}", holder.sourceline
+        problem = ImportProblem(error.message, Location(xpath=path, line=line))
+        if problem not in problems:
+            problems.append(problem)
+    if not problems:
         problems.append(
-            ImportProblem(message, Location(xpath=path or base, line=entry.line or elem.sourceline))
+            ImportProblem(
+                _("Элемент не соответствует схеме обмена реестра."),
+                Location(xpath=base, line=elem.sourceline),
+            )
         )
     return problems
 
@@ -432,9 +608,12 @@ def _services(
 ) -> Iterator[ParsedService]:
     act_ids: dict[str, ActKey] = {}
     bodies: dict[str, dict[str, Any]] = {}
+    refused_bodies: set[str] = set()
     counters = {"legalAct": 0, "body": 0, "service": 0, "withdrawn": 0}
     places: dict[str, Location] = {}
     root = None
+    # The thread's error log keeps earlier parses' errors: a syntax error's cause is read from it.
+    etree.clear_error_log()
     context = etree.iterparse(str(path), events=("start", "end"), **xml_parser_options())
     try:
         for event, elem in context:
@@ -447,13 +626,10 @@ def _services(
                             _("Файл содержит объявление типа документа (DOCTYPE) и не принимается.")
                         )
                     if elem.tag != q("registry"):
-                        raise UnsafeFile(
-                            _(
-                                "Это не файл обмена реестра: корневой элемент «%(tag)s», ожидается "
-                                "«registry» в пространстве имён %(ns)s."
-                            )
-                            % {"tag": local(elem.tag) or elem.tag, "ns": NAMESPACE}
+                        report.add_file_error(
+                            _root_message(elem), Location(xpath=f"/{local(elem.tag)}", line=elem.sourceline)
                         )
+                        return
                 continue
             parent = elem.getparent()
             if parent is None or not isinstance(elem.tag, str):
@@ -478,11 +654,18 @@ def _services(
                 counters[name] += 1
                 base = f"/registry/bodies/body[{counters[name]}]"
                 problems = _schema_problems(elem, base) or _text_problems(elem, base)
+                if not problems:
+                    values = _body_values(elem)
+                    problems = [
+                        ImportProblem(message, _body_field_location(elem, base, field))
+                        for field, message in body_field_problems(values)
+                    ]
+                    bodies[elem.get("id")] = values
+                    places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
                 for problem in problems:
                     report.add_file_error(problem.message, problem.location)
-                if not problems:
-                    bodies[elem.get("id")] = _body_values(elem)
-                    places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
+                if problems:
+                    refused_bodies.add(elem.get("id"))
             elif (name, container) == ("service", "withdrawn"):
                 counters["withdrawn"] += 1
                 base = f"/registry/withdrawn/service[{counters['withdrawn']}]"
@@ -506,7 +689,7 @@ def _services(
                 continue
             elif (name, container) == ("service", "services"):
                 counters[name] += 1
-                parsed = _parse_service(elem, counters[name], act_ids, bodies)
+                parsed = _parse_service(elem, counters[name], act_ids, bodies, refused_bodies)
                 # Detached, not cleared: the importer takes services a chunk at a time and
                 # locates its errors in the element, which lives as long as the parsed service.
                 parent.remove(elem)
@@ -520,15 +703,28 @@ def _services(
         report.add_file_error(str(refused))
         return
     except etree.XMLSyntaxError as error:
-        report.add_file_error(_syntax_message(error), Location(line=error.lineno or None))
+        problem = _syntax_problem(error, path)
+        report.add_file_error(problem.message, problem.location)
         return
     if root is not None:
         for problem in _schema_problems(root, "/registry"):
             report.add_file_error(problem.message, problem.location)
 
 
+def _body_field_location(elem: etree._Element, base: str, field: str) -> Location:
+    """A body's value: an attribute (ogrn, inn, oktmo) or a child element (email, website)."""
+    child = elem.find(q(field))
+    if child is not None:
+        return Location(xpath=f"{base}/{field}", line=child.sourceline)
+    return Location(xpath=f"{base}/@{field}", line=elem.sourceline)
+
+
 def _parse_service(
-    elem: etree._Element, index: int, act_ids: dict[str, ActKey], bodies: dict[str, dict[str, Any]]
+    elem: etree._Element,
+    index: int,
+    act_ids: dict[str, ActKey],
+    bodies: dict[str, dict[str, Any]],
+    refused_bodies: set[str],
 ) -> ParsedService:
     base = f"/registry/services/service[{index}]"
     number = elem.get("registryNumber", "")
@@ -539,6 +735,9 @@ def _parse_service(
     problems = _schema_problems(elem, base) or _text_problems(elem, base)
     if problems:
         return ParsedService(number, name, location, None, reader.locate, errors=problems)
+    if refers_to_refused_body(bodies, refused_bodies, elem.get("body") or ""):
+        # The body's error is the file's, at the body; the service is not read on without it.
+        return ParsedService(number, name, location, None, reader.locate)
     try:
         record = reader.record()
     except KeyError as missing:

@@ -194,7 +194,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
         finally:
             path.unlink(missing_ok=True)
-        return render(request, "exchange/report.html", {"report": report, "token": None})
+        # The database went away mid-import: nothing was written; 503 says "try again later".
+        status = 503 if report.interrupted else 200
+        return render(request, "exchange/report.html", {"report": report, "token": None}, status=status)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, administrator=administrator)
         if form.is_valid():
@@ -211,6 +213,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_KEY] = pending
             else:
                 path.unlink(missing_ok=True)
-            return render(request, "exchange/report.html", {"report": report, "token": token})
+            status = 503 if report.interrupted else 200
+            return render(request, "exchange/report.html", {"report": report, "token": token}, status=status)
         return render(request, "exchange/upload.html", {"form": form}, status=400)
     return render(request, "exchange/upload.html", {"form": UploadForm(administrator=administrator)})

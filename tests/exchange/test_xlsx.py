@@ -303,3 +303,52 @@ def test_text_with_carriage_returns_tabs_and_escape_lookalikes_survives_export_a
     assert report.ok, list(report.lines())
     assert report.counts()["unchanged"] == 1
     assert newest_edition(service.registry_number).full_name == ESCAPE_LOOKALIKES
+
+
+def test_formula_cells_are_refused_at_their_sheet_and_cell_and_nothing_is_written(demo, tmp_path):
+    """A workbook written by a program holds formulas without cached values: read as values,
+    the names came in blank and the service was «будет изменена»."""
+    path = export_workbook(tmp_path / "federal.xlsx", filters={"level": "federal"})
+    workbook = openpyxl.load_workbook(path)
+    services = workbook["Услуги"]
+    headers = [cell.value for cell in services[1]]
+    full_name = services.cell(row=4, column=headers.index("Полное наименование услуги") + 1)
+    short_name = services.cell(row=4, column=headers.index("Краткое наименование услуги") + 1)
+    full_name.value = '=HYPERLINK("https://example.org/uslugi")'
+    short_name.value = "=1+1"
+    # A formula outside the layout's columns and on a sheet the import does not read.
+    services.cell(row=2, column=services.max_column + 2).value = "=SUM(A1:A2)"
+    workbook.create_sheet("Расчёты")["C7"] = "=2*2"
+    workbook.save(path)
+    registry_number = services.cell(row=4, column=1).value
+    before = snapshot()
+
+    report = import_file(path, actor=None, dry_run=False)
+
+    assert not report.ok and not report.applied and snapshot() == before
+    assert not Edition.objects.filter(
+        service__registry_number=registry_number, status=EditionStatus.DRAFT, short_name=""
+    ).exists()
+    places = {
+        (problem.location.sheet, problem.location.row, problem.location.column): problem.message
+        for problem in report.errors()
+    }
+    full_letter, short_letter = full_name.column_letter, short_name.column_letter
+    assert places[("Услуги", 4, full_letter)] == (
+        f"Ячейка {full_letter}4 листа «Услуги» содержит формулу "
+        '«=HYPERLINK("https://example.org/uslugi")»; '
+        "вставьте вместо неё значение (формулы не загружаются)."
+    )
+    assert "содержит формулу «=1+1»" in places[("Услуги", 4, short_letter)]
+    extra = openpyxl.utils.get_column_letter(services.max_column)
+    assert "содержит формулу «=SUM(A1:A2)»" in places[("Услуги", 2, extra)]
+    assert places[("Расчёты", 7, "C")].startswith("Ячейка C7 листа «Расчёты» содержит формулу")
+    outcomes = {item.registry_number: item.outcome for item in report.services}
+    assert outcomes[registry_number] == "error"
+
+
+def test_text_that_reads_like_a_formula_is_not_a_formula(demo, tmp_path):
+    """The export writes «=1+1» as a string cell: it is text and imports as text."""
+    service, path = export_draft_with(tmp_path, "=1+1 — не формула", ["=A1", "+7 (495) 000-00-00"])
+    report = import_file(path, actor=None, dry_run=True)
+    assert report.ok, list(report.lines())

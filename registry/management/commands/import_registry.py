@@ -32,7 +32,5 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
-            raise CommandError(
-                _("Загрузка не выполнена: ошибок — %(count)s. Ничего не записано.")
-                % {"count": report.error_count}
-            )
+            # The report's last line already says why; the exit status says it to a script.
+            raise CommandError(_("Загрузка не выполнена. %(summary)s") % {"summary": report.summary})
