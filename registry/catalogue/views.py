@@ -133,6 +133,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "query_without_provider": _query_without(request, "page", "provider"),
             "chosen_provider": filterset.chosen_provider,
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+            "chosen_filters": sum(1 for k, v in request.GET.items() if v and k not in ("page", "sort", "q")),
         },
     )
 
