@@ -83,8 +83,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware, so that a missing trailing slash still redirects first.
+    "config.error_pages.OwnErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -136,8 +137,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "ru")
-LANGUAGES = [("ru", "Русский"), ("en", "English")]
+# The registry speaks Russian whatever the browser asks for (no LocaleMiddleware): its users
+# read Russian, and an English page over Russian data (dates, «1,500 ₽», form errors) misleads.
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True

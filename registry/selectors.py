@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from registry.models import (
@@ -102,6 +102,24 @@ def editions_visible_to(user: User) -> QuerySet[Edition]:
     return editions.filter(
         Q(status__in=FROZEN_STATUSES) | Q(service__provider_id__in=body_ids_with_role(user))
     )
+
+
+def with_end_of_force(editions: QuerySet[Edition]) -> QuerySet[Edition]:
+    """The editions annotated with ``lost_force_on``: the effective date of the next published
+    edition of the same service, the day from which this one is no longer in force (None for
+    the edition in force and for open ones).
+
+    ``superseded_at`` records when the registry switched editions, which may be years after an
+    amendment took effect (an edition entered late, a registry loaded today): shown as the end
+    of an edition, it would overlap its successor's period in force."""
+    successor = (
+        Edition.objects.filter(
+            service=OuterRef("service"), number__gt=OuterRef("number"), status__in=FROZEN_STATUSES
+        )
+        .order_by("number")
+        .values("effective_date")[:1]
+    )
+    return editions.annotate(lost_force_on=Subquery(successor))
 
 
 def editions_of_service(service: Service, user: User) -> QuerySet[Edition]:

@@ -36,6 +36,22 @@ class LegalActQuerySet(models.QuerySet):
         ).exclude(status=LegalActStatus.REPEALED, in_force_until__isnull=True)
 
 
+# The head word of an act's short title (kept in the genitive, to read after «ст. 5» and
+# «в ред.») and its nominative, for a citation of the act as a whole.
+NOMINATIVE_HEADS = (
+    ("Федерального закона", "Федеральный закон"),
+    ("Федерального конституционного закона", "Федеральный конституционный закон"),
+    ("Постановления", "Постановление"),
+    ("Распоряжения", "Распоряжение"),
+    ("Приказа", "Приказ"),
+    ("Указа", "Указ"),
+    ("Закона", "Закон"),
+    ("Решения", "Решение"),
+    ("Правил,", "Правила,"),
+    ("Положения,", "Положение,"),
+)
+
+
 class LegalAct(models.Model):
     kind = models.CharField(_("вид акта"), max_length=32, choices=LegalActKind.choices)
     number = models.CharField(_("номер"), max_length=64, blank=True, validators=[validate_exchangeable_text])
@@ -117,6 +133,30 @@ class LegalAct(models.Model):
             return f"{self.get_kind_display()} № {self.number}"
         return f"{self.get_kind_display()} от {self.date:%d.%m.%Y}"
 
+    @property
+    def nominative_reference(self) -> str:
+        """The act named on its own, as a reader expects it: «Приказ МВД России от 16.11.2020
+        № 773», «Федеральный закон от 27.07.2010 № 210-ФЗ», «НК РФ»."""
+        text = self.reference
+        for genitive, nominative in NOMINATIVE_HEADS:
+            if text.startswith(genitive + " "):
+                text = nominative + text[len(genitive) :]
+                break
+        if self.date and " от " not in f" {text} " and "№" in text:
+            head, _, number = text.partition("№")
+            text = f"{head}от {self.date:%d.%m.%Y} №{number}"
+        return text
+
+    @property
+    def full_reference(self) -> str:
+        """The act in a list of legal bases: «Приказ МВД России от 16.11.2020 № 773 «Об
+        утверждении …»»; a code by its title («Градостроительный кодекс Российской Федерации от
+        29.12.2004 № 190-ФЗ»)."""
+        if self.kind == LegalActKind.CODE:
+            number = f" № {self.number}" if self.number else ""
+            return f"{self.title} от {self.date:%d.%m.%Y}{number}"
+        return f"{self.nominative_reference} «{self.title}»"
+
     def is_in_force_on(self, date: datetime.date) -> bool:
         if self.in_force_from and date < self.in_force_from:
             return False
@@ -150,8 +190,15 @@ class Citation(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def cites_part(self) -> bool:
+        """Whether the citation names a place in the act, not the act as a whole."""
+        return bool(self.article or self.part or self.point or self.subpoint)
+
     def render_citation(self) -> str:
-        """«ст. 333.33 п. 1 пп. 17 НК РФ»: article, part, point, subpoint, then the act."""
+        """«ст. 333.33 п. 1 пп. 17 НК РФ»: article, part, point, subpoint, then the act (in the
+        genitive after them); an act cited as a whole is named in the nominative («Приказ МВД
+        России от 16.11.2020 № 773»), not as a dangling «Приказа …»."""
         pieces = []
         for label, value in (
             ("ст.", self.article),
@@ -163,7 +210,7 @@ class Citation(models.Model):
                 pieces.append(f"{label} {value}")
         act = getattr(self, "act", None) if self.act_id else None
         if act is not None:
-            pieces.append(act.reference)
+            pieces.append(act.reference if pieces else act.nominative_reference)
         return " ".join(pieces)
 
 

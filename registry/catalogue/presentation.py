@@ -16,6 +16,7 @@ from registry.models import (
     GroundKind,
     IndicatorComparison,
     RegistrationTerm,
+    ResultKind,
     Variant,
 )
 
@@ -145,7 +146,10 @@ class ServicePage:
     edition: Edition
     variant: Variant | None
     variants: list[Variant]
+    # What the applicant gets; a refusal decision is not among them: it is shown with the
+    # grounds for refusal, where an applicant looks for it.
     results: list
+    refusal_results: list
     applicant_documents: list
     interagency_documents: list
     fees: list
@@ -208,11 +212,13 @@ def service_page(edition: Edition, variant: Variant | None, *, single_standard: 
         )
     else:
         cost = ""
+    results = rows("results")
     return ServicePage(
         edition=edition,
         variant=variant,
         variants=variants,
-        results=rows("results"),
+        results=[result for result in results if result.kind != ResultKind.REFUSAL],
+        refusal_results=[result for result in results if result.kind == ResultKind.REFUSAL],
         applicant_documents=[d for d in documents if d.source == DocumentSource.APPLICANT],
         interagency_documents=[d for d in documents if d.source == DocumentSource.INTERAGENCY],
         fees=fees,

@@ -34,6 +34,7 @@ from registry.models import (
     StandardForm,
     Variant,
 )
+from registry.selectors import with_end_of_force
 
 RECENT_CHANGES = 10
 # Rows of one edition in their order. The models' default ordering starts with ``edition``,
@@ -249,7 +250,7 @@ def current_public_edition(service: Service) -> Edition | None:
 
 def public_editions(service: Service) -> QuerySet[Edition]:
     """The service's published and superseded editions, newest first."""
-    return (
+    return with_end_of_force(
         Edition.objects.filter(service=service, status__in=FROZEN_STATUSES)
         .select_related("amending_act")
         .order_by("-number")

@@ -1,9 +1,10 @@
 """The public catalogue's pages: anonymous, read-only, published content only."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,6 +19,25 @@ from registry.models import CategoryKind, EditionStatus, Level
 PAGE_SIZE = 20
 HOME_PROVIDERS_PER_LEVEL = 12
 ANSWER_PREFIX = "a-"
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the catalogue; the officials' workspace, the admin and the upload are
+    not for them. The sitemap lists every published service page."""
+    sitemap = request.build_absolute_uri(reverse("catalogue:sitemap"))
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('workspace:dashboard')}",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('exchange:upload')}",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page's <link rel="icon"> says."""
+    return HttpResponsePermanentRedirect(static("registry/favicon.svg"))
 
 
 @cached_public_page
@@ -113,6 +133,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
             "query_without_provider": _query_without(request, "page", "provider"),
             "chosen_provider": filterset.chosen_provider,
             "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+            "chosen_filters": sum(1 for k, v in request.GET.items() if v and k not in ("page", "sort", "q")),
         },
     )
 

@@ -2,6 +2,7 @@
 legal acts and bodies they cite (read before the services, so a file names them first).
 ``export_snapshot`` makes all of it one moment of the registry."""
 
+import datetime
 from array import array
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -57,6 +58,22 @@ class ExportRequest:
         if any(self.filters.get(name) for name in FILTER_NAMES):
             return SCOPE_FILTERED
         return SCOPE_FULL
+
+    def file_name(self, day: datetime.date, extension: str) -> str:
+        """A download named after what it holds: the whole registry, a search, one service or
+        the changes after a sequence number, published data or drafts, and the day."""
+        scope = self.scope
+        if scope == SCOPE_CHANGES:
+            stem = f"registry-changes-since-{self.since}"
+        elif scope == SCOPE_SERVICE:
+            stem = f"service-{self.registry_number}"
+        elif scope == SCOPE_FILTERED:
+            stem = "registry-search"
+        else:
+            stem = "registry"
+        if self.content == CONTENT_DRAFTS:
+            stem += "-drafts"
+        return f"{stem}-{day:%Y%m%d}.{extension}"
 
 
 @dataclass

@@ -12,6 +12,8 @@ REGISTRY_NUMBER = "<str:registry_number>"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("services/", views.service_list, name="service_list"),
     path(f"services/{REGISTRY_NUMBER}/", views.service_detail, name="service_detail"),
     path(f"services/{REGISTRY_NUMBER}/editions/", views.edition_list, name="edition_list"),

@@ -68,7 +68,7 @@ def export(request: HttpRequest) -> HttpResponse:
         registry_number=request.GET.get("service", ""),
         since=int(since) if since else None,
     )
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    today = timezone.localdate()
     if request.GET.get("format", "xml") == "xlsx":
         spool = tempfile.TemporaryFile()
         try:
@@ -88,7 +88,10 @@ def export(request: HttpRequest) -> HttpResponse:
             raise
         spool.seek(0)
         return FileResponse(
-            spool, as_attachment=True, filename=f"registry-{stamp}.xlsx", content_type=XLSX_TYPE
+            spool,
+            as_attachment=True,
+            filename=export_request.file_name(today, "xlsx"),
+            content_type=XLSX_TYPE,
         )
     try:
         # Checked before the response starts, so that a bad request still gets its 400; the
@@ -99,7 +102,7 @@ def export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(
         iter_registry_xml_snapshot(export_request), content_type="application/xml; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.xml"'
+    response["Content-Disposition"] = f'attachment; filename="{export_request.file_name(today, "xml")}"'
     # A lower bound: the file's own ``sequence`` (its snapshot began later) is authoritative;
     # passing the header back as since=… only sends again what a publication meanwhile changed.
     response["X-Registry-Sequence"] = str(sequence)

@@ -36,6 +36,7 @@ from registry.models import (
     Variant,
 )
 from registry.permissions import User, body_ids_with_role, is_administrator
+from registry.selectors import with_end_of_force
 from registry.validation.engine import validate_editions
 from registry.validation.findings import ValidationReport
 
@@ -258,7 +259,9 @@ def workspace_service(user: User, registry_number: str) -> Service:
 
 def service_editions(service: Service) -> list[Edition]:
     """Every edition of a service, newest first (the workspace shows a body its own drafts)."""
-    return list(service.editions.select_related("amending_act", "created_by").order_by("-number"))
+    return list(
+        with_end_of_force(service.editions.select_related("amending_act", "created_by").order_by("-number"))
+    )
 
 
 def edition_in_workspace(user: User, pk: int) -> Edition:

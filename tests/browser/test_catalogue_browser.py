@@ -91,3 +91,57 @@ def test_the_service_page_screenshot_and_keyboard_search(live_server, page, regi
     page.keyboard.press("Enter")
     page.wait_for_url("**/services/?q=*")
     assert "Справка о составе семьи" in page.content()
+
+
+FIRST_SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+
+
+@pytest.mark.parametrize("screen", FIRST_SCREENS)
+def test_the_answer_is_on_the_first_screen(live_server, browser, registry, artifacts_dir, screen):
+    """The service page's heading, deadline, cost and the start of «what to bring», and the
+    search page's count and first result, are all visible without scrolling."""
+    viewport = FIRST_SCREENS[screen]
+    context = browser.new_context(locale="ru-RU", viewport=viewport, is_mobile=screen == "phone")
+    page = context.new_page()
+
+    def on_first_screen(locator) -> bool:
+        box = locator.first.bounding_box()
+        return box is not None and box["y"] + min(box["height"], 40) <= viewport["height"]
+
+    try:
+        page.goto(live_server.url + pages(registry)["service with variants"].split("?")[0])
+        heading = page.locator("h1")
+        assert heading.inner_text() == "Паспорт гражданина РФ"
+        summary = page.locator(".summary")
+        for label in ("Срок", "Стоимость", "Что взять с собой"):
+            fact = summary.locator("dt", has_text=label)
+            assert on_first_screen(fact.locator("xpath=following-sibling::dd[1]")), (screen, label)
+        assert on_first_screen(heading), screen
+        assert on_first_screen(summary.locator(".summary__documents li")), screen
+        page.screenshot(path=str(artifacts_dir / f"catalogue-service-first-screen-{screen}.png"))
+
+        page.goto(live_server.url + pages(registry)["list with results"])
+        assert on_first_screen(page.locator("#results-heading")), screen
+        assert on_first_screen(page.locator(".service-card")), screen
+        filters = page.locator("details.catalogue-filters__more")
+        assert filters.evaluate("d => d.open") is (screen == "desktop")
+        page.screenshot(path=str(artifacts_dir / f"catalogue-search-first-screen-{screen}.png"))
+        assert not axe_violations(page, impacts=None), screen
+    finally:
+        context.close()
+
+
+def test_the_questionnaire_keeps_the_reader_at_the_answer(live_server, browser, registry):
+    context = browser.new_context(locale="ru-RU", viewport=FIRST_SCREENS["phone"], is_mobile=True)
+    phone = context.new_page()
+    try:
+        phone.goto(live_server.url + pages(registry)["service with variants"].split("?")[0])
+        phone.get_by_label("Паспорт утерян").check()
+        phone.get_by_role("button", name="Показать мой вариант").click()
+        phone.wait_for_url("**#your-variant")
+        answer = phone.locator("#your-variant")
+        assert "Замена утраченного паспорта" in answer.inner_text()
+        box = answer.bounding_box()
+        assert -1 <= box["y"] < FIRST_SCREENS["phone"]["height"] / 2
+    finally:
+        context.close()

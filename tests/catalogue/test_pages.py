@@ -234,7 +234,7 @@ def test_an_earlier_edition_stays_readable(client, amended):
         "catalogue:edition_detail", kwargs={"registry_number": first.service.registry_number, "number": 1}
     )
     text = text_of(client.get(url))
-    assert "Эта редакция утратила силу." in text
+    assert f"Эта редакция утратила силу с {second.effective_date:%d.%m.%Y}." in text
     assert "не более 5 рабочих дней" in text
 
 

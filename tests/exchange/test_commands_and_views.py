@@ -154,3 +154,24 @@ def test_an_invalid_upload_shows_errors_tied_to_the_field(demo, client):
     response = client.post(reverse("exchange:upload"), {})
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "stem"),
+    [
+        ("format=xml", "registry"),
+        ("format=xlsx", "registry"),
+        ("format=xml&q=паспорт", "registry-search"),
+        ("format=xlsx&level=federal", "registry-search"),
+        ("format=xml&since=0", "registry-changes-since-0"),
+    ],
+)
+def test_a_download_is_named_after_what_it_holds(client, query, stem):
+    from django.utils import timezone
+
+    response = client.get(f"/exchange/export/?{query}")
+    assert response.status_code == 200
+    extension = "xlsx" if "xlsx" in query else "xml"
+    name = f"{stem}-{timezone.localdate():%Y%m%d}.{extension}"
+    assert f'filename="{name}"' in response.headers["Content-Disposition"]

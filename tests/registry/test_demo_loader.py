@@ -154,7 +154,7 @@ def test_passport_fees_follow_the_tax_code(demo):
     edition = Edition.objects.get(service__registry_number="10000000361", status=EditionStatus.PUBLISHED)
     fees = {fee.variant.code: (fee.amount, fee.render_citation()) for fee in edition.fees.all()}
     assert fees["first_issue"][0] == 300
-    assert fees["lost_or_unfit"] == (1500, "ст. 333.33 п. 1 пп. 18 НК РФ")
+    assert fees["lost"] == fees["unfit"] == (1500, "ст. 333.33 п. 1 пп. 18 НК РФ")
     assert (edition.deadline_value, edition.deadline_unit, edition.deadline_day_type) == (
         5,
         "days",
@@ -338,7 +338,8 @@ def test_a_published_edition_is_not_edited_by_a_reload(demo, fixtures_copy):
         load_demo(directory=demo_dir, reference_directory=None)
 
     assert raised.value.field == "editions[0].queue_wait_minutes_submission"
-    assert Edition.objects.get(service__registry_number="10000000361").queue_wait_minutes_submission == 15
+    first = Edition.objects.get(service__registry_number="10000000361", number=1)
+    assert first.queue_wait_minutes_submission == 15
 
 
 def test_answers_that_select_no_variant_are_refused(demo, fixtures_copy):
@@ -421,3 +422,16 @@ def test_publishing_each_demo_draft_is_refused_with_exactly_its_declared_gaps(de
         assert all(f.message and f.citation for f in refused.value.findings if f.requirement_code)
         edition.refresh_from_db()
         assert edition.status == EditionStatus.DRAFT
+
+
+def test_the_passport_variants_ask_only_for_the_documents_of_their_reason(demo):
+    """Lost and unfit passports are separate variants: the applicant whose passport was lost is
+    not asked to bring it, and the one whose passport is unfit is not asked for a loss report."""
+    edition = Edition.objects.get(service__registry_number="10000000361", status=EditionStatus.PUBLISHED)
+    documents = {variant.code: set() for variant in edition.variants.all()}
+    for document in edition.documents.filter(variant__isnull=False).select_related("variant"):
+        documents[document.variant.code].add(document.name)
+    assert "Паспорт, пришедший в негодность" in documents["unfit"]
+    assert not any("негодност" in name for name in documents["lost"])
+    assert any("утрате" in name for name in documents["lost"])
+    assert not any("утрате" in name for name in documents["unfit"])

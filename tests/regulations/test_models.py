@@ -295,3 +295,51 @@ def test_migration_creates_the_210_fz_act_once_and_in_force():
     )
     assert law.is_in_force_on(datetime.date(2024, 1, 1))
     assert law.title == "Об организации предоставления государственных и муниципальных услуг"
+
+
+def test_an_act_cited_as_a_whole_is_named_in_the_nominative_with_its_date():
+    import datetime
+
+    from regulations.models import LegalAct, LegalActKind
+
+    order = LegalAct(
+        kind=LegalActKind.MINISTERIAL_ORDER,
+        number="773",
+        date=datetime.date(2020, 11, 16),
+        title="Об утверждении Административного регламента",
+        short_title="Приказа МВД России № 773",
+    )
+    assert order.nominative_reference == "Приказ МВД России от 16.11.2020 № 773"
+    assert (
+        order.full_reference
+        == "Приказ МВД России от 16.11.2020 № 773 «Об утверждении Административного регламента»"
+    )
+    code = LegalAct(
+        kind=LegalActKind.CODE,
+        number="190-ФЗ",
+        date=datetime.date(2004, 12, 29),
+        title="Градостроительный кодекс Российской Федерации",
+        short_title="ГрК РФ",
+    )
+    assert code.nominative_reference == "ГрК РФ"
+    assert code.full_reference == "Градостроительный кодекс Российской Федерации от 29.12.2004 № 190-ФЗ"
+    decree = LegalAct(
+        kind=LegalActKind.MUNICIPAL_ACT,
+        number="1745",
+        date=datetime.date(2021, 5, 1),
+        title="О внесении изменений",
+        short_title="Постановления администрации г. Ульяновска № 1745",
+    )
+    assert decree.nominative_reference == "Постановление администрации г. Ульяновска от 01.05.2021 № 1745"
+
+
+@pytest.mark.django_db
+def test_a_citation_of_an_article_keeps_the_genitive_and_a_whole_act_the_nominative():
+    from registry.models import LegalBasis
+    from tests import factories
+
+    act = factories.legal_act(short_title="Приказа МВД России № 773", number="773")
+    whole = LegalBasis(act=act)
+    assert whole.render_citation().startswith("Приказ МВД России от ")
+    point = LegalBasis(act=act, point="27")
+    assert point.render_citation() == "п. 27 Приказа МВД России № 773"
