@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry.wording import counted
+
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 # A service listed as withdrawn in the file: withdrawn (on import with publication), or left as
 # it is (a withdrawal is a reviewer's decision, not a draft).
@@ -28,20 +30,9 @@ MAX_ERRORS = 500
 SPOOL_BYTES = 1024 * 1024
 
 
-def russian_plural(count: int, one: str, few: str, many: str) -> str:
-    """The form of a noun after a number, by Russian rules: 1, 21 ошибка; 2–4, 22 ошибки;
-    5–20, 11–14, 25 ошибок. (Without a compiled Russian catalogue, gettext's plural forms follow
-    English: «2 ошибок».)"""
-    if count % 10 == 1 and count % 100 != 11:
-        return one
-    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
-        return few
-    return many
-
-
 def error_count_text(count: int) -> str:
     """«1 ошибка», «2 ошибки», «5 ошибок»: the one wording of an import's error count."""
-    return f"{count} {russian_plural(count, _('ошибка'), _('ошибки'), _('ошибок'))}"
+    return counted(count, _("ошибка"), _("ошибки"), _("ошибок"))
 
 
 # Slots: a report holds one outcome and one location per service of the file (100 000 and more).

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
 
-from registry.exchange.report import russian_plural
 from registry.exchange.xml_export import SCHEMA_PATH
+from registry.wording import counted, plural_form
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -194,13 +194,13 @@ def _pattern_description(pattern: str) -> str:
         last = int(counts[-1])
         return _("ожидается %(counts)s %(digits)s") % {
             "counts": _(" или ").join(counts),
-            "digits": russian_plural(last, _("цифра"), _("цифры"), _("цифр")),
+            "digits": plural_form(last, _("цифра"), _("цифры"), _("цифр")),
         }
     return _("ожидается значение по шаблону «%(pattern)s»") % {"pattern": pattern}
 
 
 def _characters(count: int) -> str:
-    return f"{count} {russian_plural(count, _('знак'), _('знака'), _('знаков'))}"
+    return counted(count, _("знак"), _("знака"), _("знаков"))
 
 
 def _names(listed: str) -> list[str]:
