@@ -23,7 +23,16 @@ from openpyxl.utils import get_column_letter
 
 from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
 from registry.exchange.selectors import ExportSelection, export_records
-from registry.exchange.xlsx_layout import BOOL, CODES, DATE, READ_ONLY_SHEETS, Sheet, workbook_sheets
+from registry.exchange.xlsx_layout import (
+    BOOL,
+    CODES,
+    DATE,
+    READ_ONLY_SHEETS,
+    TERM_KIND,
+    Sheet,
+    term_kind_words,
+    workbook_sheets,
+)
 from registry.exchange.xlsx_rows import FORMULA_TRIGGERS, StreamedSheet
 
 __all__ = ["FORMULA_TRIGGERS", "write_registry_xlsx", "write_template_xlsx"]
@@ -38,6 +47,10 @@ class _SheetWriter:
     def __init__(self, workbook: Workbook, sheet: Sheet) -> None:
         self.sheet = sheet
         self.keys = [column.key for column in sheet.columns]
+        # Columns whose codes the workbook shows as words (the kind of a term).
+        self.worded = {
+            index: term_kind_words() for index, column in enumerate(sheet.columns) if column.kind == TERM_KIND
+        }
         kinds = [CELL_KINDS.get(column.kind, "text") for column in sheet.columns]
         self.worksheet = StreamedSheet(workbook, sheet.title, kinds, date_format=DATE_FORMAT)
         self.worksheet.freeze_panes = "A2"
@@ -54,7 +67,10 @@ class _SheetWriter:
         self.worksheet.append(header)
 
     def append(self, values: dict[str, Any]) -> None:
-        self.worksheet.append_cells([values.get(key) for key in self.keys])
+        cells = [values.get(key) for key in self.keys]
+        for index, words in self.worded.items():
+            cells[index] = words.get(cells[index], cells[index])
+        self.worksheet.append_cells(cells)
 
 
 def _workbook() -> tuple[Workbook, dict[str, _SheetWriter]]:
