@@ -28,7 +28,6 @@ from registry.exchange.xlsx_layout import (
     CODES,
     DATE,
     READ_ONLY_SHEETS,
-    TERM_KIND,
     Sheet,
     term_kind_words,
     workbook_sheets,
@@ -47,10 +46,6 @@ class _SheetWriter:
     def __init__(self, workbook: Workbook, sheet: Sheet) -> None:
         self.sheet = sheet
         self.keys = [column.key for column in sheet.columns]
-        # Columns whose codes the workbook shows as words (the kind of a term).
-        self.worded = {
-            index: term_kind_words() for index, column in enumerate(sheet.columns) if column.kind == TERM_KIND
-        }
         kinds = [CELL_KINDS.get(column.kind, "text") for column in sheet.columns]
         self.worksheet = StreamedSheet(workbook, sheet.title, kinds, date_format=DATE_FORMAT)
         self.worksheet.freeze_panes = "A2"
@@ -67,10 +62,7 @@ class _SheetWriter:
         self.worksheet.append(header)
 
     def append(self, values: dict[str, Any]) -> None:
-        cells = [values.get(key) for key in self.keys]
-        for index, words in self.worded.items():
-            cells[index] = words.get(cells[index], cells[index])
-        self.worksheet.append_cells(cells)
+        self.worksheet.append_cells([values.get(key) for key in self.keys])
 
 
 def _workbook() -> tuple[Workbook, dict[str, _SheetWriter]]:
@@ -83,10 +75,13 @@ def service_rows(record: dict[str, Any], act_ids: dict[ActKey, str]) -> Iterator
     """The rows a service's record makes, as (sheet key, values by column key)."""
     number = record["registry_number"]
     edition = record["edition"]
+    # The kind of a term is shown in its words («не ранее чем через»), as the official says it.
+    kind_words = term_kind_words()
     yield (
         "services",
         {
             **edition,
+            "deadline_kind": kind_words[edition["deadline_kind"]],
             "registry_number": number,
             "level": record["level"],
             "body": record["body_id"],
@@ -109,7 +104,15 @@ def service_rows(record: dict[str, Any], act_ids: dict[ActKey, str]) -> Iterator
             )
     for variant in record["variants"]:
         selected = "; ".join(f"{attribute}={value}" for attribute, value in variant["selected_by"])
-        yield "variants", {**variant, "registry_number": number, "selected_by": selected}
+        yield (
+            "variants",
+            {
+                **variant,
+                "registry_number": number,
+                "deadline_kind": kind_words[variant["deadline_kind"]],
+                "selected_by": selected,
+            },
+        )
     for section in ("results", "legal_bases", "documents", "grounds", "fees", "indicators", "forms"):
         for row in record[section]:
             values = {**row, "registry_number": number}

@@ -118,8 +118,8 @@ def _term_kind(value: Any) -> str:
     text = " ".join(_text(value).split()).casefold()
     words = term_kind_words()
     for kind, kind_words in words.items():
-        if text in (kind_words.casefold(), kind.value):
-            return kind.value
+        if text in (kind_words.casefold(), kind):
+            return kind
     maximum, minimum, fixed = words.values()
     raise CellError(
         _("ожидается «%(maximum)s», «%(minimum)s» или «%(fixed)s», а указано «%(value)s»")

@@ -125,9 +125,9 @@ def _field_column(model, name: str, note: str, *, key: str | None = None, width:
     return Column(key or name, header, note, _kind(field), width)
 
 
-def term_kind_words() -> dict[DeadlineKind, str]:
-    """Each kind of term by the words the workbook shows for it."""
-    return {kind: str(words) for kind, words in DEADLINE_KIND_WORDS.items()}
+def term_kind_words() -> dict[str, str]:
+    """The words the workbook shows for each kind of term, by its code."""
+    return {DeadlineKind(kind).value: str(words) for kind, words in DEADLINE_KIND_WORDS.items()}
 
 
 NUMBER = Column(

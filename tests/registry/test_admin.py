@@ -38,6 +38,7 @@ from registry.models import (
     Category,
     Channel,
     DayType,
+    DeadlineKind,
     DeadlineUnit,
     Document,
     DocumentSource,
@@ -900,7 +901,14 @@ def test_first_edition_with_rows_is_saved_and_audited(staff_client, catalogue):
         file=pdf_file("forma.pdf"),
         order="1",
     )
-    add_row(data, inline_prefix(shown, VariantInline), code="issue", name="Выдача паспорта", order="1")
+    add_row(
+        data,
+        inline_prefix(shown, VariantInline),
+        code="issue",
+        name="Выдача паспорта",
+        deadline_kind=DeadlineKind.MAXIMUM,
+        order="1",
+    )
 
     response = staff_client.post(url, data)
 
