@@ -313,7 +313,8 @@ class Deadline(models.Model):
         if not (self.deadline_value and self.deadline_unit):
             return ""
         n = self.deadline_value
-        kind = self.deadline_kind or DeadlineKind.MAXIMUM
+        # A kind not (yet) validated, as in a form being corrected, reads as the default.
+        kind = self.deadline_kind if self.deadline_kind in DEADLINE_KIND_WORDS else DeadlineKind.MAXIMUM
         with_day_type = bool(self.deadline_day_type) and self.deadline_unit in (
             DeadlineUnit.DAYS,
             DeadlineUnit.MONTHS,
