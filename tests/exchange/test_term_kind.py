@@ -10,7 +10,7 @@ from lxml import etree
 
 from registry.exchange.selectors import ExportRequest, export_selection
 from registry.exchange.service import import_file
-from registry.exchange.xlsx_export import write_registry_xlsx
+from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
 from registry.exchange.xml_export import registry_schema
 from registry.models import DeadlineKind, Edition, Service, Variant
 from tests.exchange.conftest import NS, assert_valid, export_xml, normalised
@@ -123,6 +123,15 @@ def test_the_workbook_writes_the_kind_in_russian_words_and_reads_them_back(demo,
     edition = newest_edition(MARRIAGE)
     assert edition.deadline_kind == DeadlineKind.MINIMUM
     assert edition.variants.get(code="special").deadline_kind == DeadlineKind.FIXED
+
+
+def test_the_blank_template_says_how_to_write_the_kind_of_a_term(tmp_path):
+    path = tmp_path / "template.xlsx"
+    write_template_xlsx(str(path))
+    workbook = openpyxl.load_workbook(path)
+    guide = [row[0].value for row in workbook["Как заполнять"].iter_rows()]
+    assert any(line.startswith("Вид срока — «не более»") for line in guide)
+    assert KIND_HEADER in [cell.value for cell in workbook["Варианты"][1]]
 
 
 def test_an_exported_workbook_with_a_minimum_reimports_unchanged(demo, tmp_path):
