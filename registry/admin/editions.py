@@ -134,6 +134,7 @@ class VariantInline(EditionRowInline):
         "order",
         "code",
         "name",
+        "deadline_kind",
         "deadline_value",
         "deadline_unit",
         "deadline_day_type",
@@ -244,6 +245,7 @@ class EditionAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
         "created_by",
         "created_at",
         "updated_at",
+        "deadline_words",
     ]
     fieldsets = [
         (
@@ -272,8 +274,9 @@ class EditionAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
             _("4. Срок предоставления услуги (п. 4 ч. 1 ст. 14)"),
             {
                 "fields": [
-                    ("deadline_value", "deadline_unit", "deadline_day_type"),
+                    ("deadline_kind", "deadline_value", "deadline_unit", "deadline_day_type"),
                     "deadline_start_event",
+                    "deadline_words",
                     "unusual_deadline_confirmed",
                 ]
             },
@@ -458,6 +461,10 @@ class EditionAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     @admin.display(description=_("наименование услуги"), ordering="short_name")
     def name(self, obj: Edition) -> str:
         return obj.short_name or obj.full_name
+
+    @admin.display(description=_("срок словами"))
+    def deadline_words(self, obj: Edition) -> str:
+        return (obj.deadline_display() if obj is not None else "") or "—"
 
     @admin.display(description=_("орган, предоставляющий услугу"))
     def provider(self, obj: Edition) -> str:

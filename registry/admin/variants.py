@@ -56,7 +56,12 @@ class VariantAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
         (None, {"fields": ["edition", "code", "name", "description", "order"]}),
         (
             _("Срок, если он отличается от срока услуги"),
-            {"fields": [("deadline_value", "deadline_unit", "deadline_day_type"), "deadline_start_event"]},
+            {
+                "fields": [
+                    ("deadline_kind", "deadline_value", "deadline_unit", "deadline_day_type"),
+                    "deadline_start_event",
+                ]
+            },
         ),
         (_("Профилирование заявителя"), {"fields": ["attribute_values"]}),
     ]

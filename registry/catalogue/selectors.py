@@ -83,6 +83,7 @@ def catalogue_entries(*, today: datetime.date | None = None) -> QuerySet[Catalog
 CARD_FIELDS = (
     "short_name",
     "full_name",
+    "deadline_kind",
     "deadline_value",
     "deadline_unit",
     "deadline_day_type",

@@ -51,6 +51,7 @@ EDITION_META = ("effective_date", "amending_act", "change_note")
 EDITION_SCALARS = (
     "full_name",
     "short_name",
+    "deadline_kind",
     "deadline_value",
     "deadline_unit",
     "deadline_day_type",
@@ -137,6 +138,7 @@ VARIANT_FIELDS = (
     "code",
     "name",
     "description",
+    "deadline_kind",
     "deadline_value",
     "deadline_unit",
     "deadline_day_type",

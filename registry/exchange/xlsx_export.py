@@ -23,7 +23,15 @@ from openpyxl.utils import get_column_letter
 
 from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
 from registry.exchange.selectors import ExportSelection, export_records
-from registry.exchange.xlsx_layout import BOOL, CODES, DATE, READ_ONLY_SHEETS, Sheet, workbook_sheets
+from registry.exchange.xlsx_layout import (
+    BOOL,
+    CODES,
+    DATE,
+    READ_ONLY_SHEETS,
+    Sheet,
+    term_kind_words,
+    workbook_sheets,
+)
 from registry.exchange.xlsx_rows import FORMULA_TRIGGERS, StreamedSheet
 
 __all__ = ["FORMULA_TRIGGERS", "write_registry_xlsx", "write_template_xlsx"]
@@ -67,10 +75,13 @@ def service_rows(record: dict[str, Any], act_ids: dict[ActKey, str]) -> Iterator
     """The rows a service's record makes, as (sheet key, values by column key)."""
     number = record["registry_number"]
     edition = record["edition"]
+    # The kind of a term is shown in its words («не ранее чем через»), as the official says it.
+    kind_words = term_kind_words()
     yield (
         "services",
         {
             **edition,
+            "deadline_kind": kind_words[edition["deadline_kind"]],
             "registry_number": number,
             "level": record["level"],
             "body": record["body_id"],
@@ -93,7 +104,15 @@ def service_rows(record: dict[str, Any], act_ids: dict[ActKey, str]) -> Iterator
             )
     for variant in record["variants"]:
         selected = "; ".join(f"{attribute}={value}" for attribute, value in variant["selected_by"])
-        yield "variants", {**variant, "registry_number": number, "selected_by": selected}
+        yield (
+            "variants",
+            {
+                **variant,
+                "registry_number": number,
+                "deadline_kind": kind_words[variant["deadline_kind"]],
+                "selected_by": selected,
+            },
+        )
     for section in ("results", "legal_bases", "documents", "grounds", "fees", "indicators", "forms"):
         for row in record[section]:
             values = {**row, "registry_number": number}
@@ -196,6 +215,10 @@ def write_template_xlsx(output: BinaryIO | str) -> None:
         ),
         _("Орган и акты указываются идентификаторами со своих листов (например, body-1, act-1)."),
         _("Да/нет — ИСТИНА/ЛОЖЬ или «да»/«нет»; даты — в формате даты; коды справочников — через запятую."),
+        _(
+            "Вид срока — «не более» (максимальный срок), «не ранее чем через» (срок ожидания) или "
+            "«через» (точный срок); пустая ячейка — «не более»."
+        ),
         _(
             "Формы документов (ч. 2 п. 8) передаются только в XML: при загрузке книги формы в "
             "черновике не меняются."

@@ -41,9 +41,12 @@ from registry.exchange.xlsx_layout import (
     DECIMAL,
     INT,
     READ_ONLY_SHEETS,
+    TERM_KIND,
     Sheet,
+    term_kind_words,
     workbook_sheets,
 )
+from registry.models import DeadlineKind
 
 logger = logging.getLogger(__name__)
 TRUE_WORDS = {"да", "истина", "true", "1", "yes"}
@@ -121,6 +124,8 @@ def convert(kind: str, key: str, value: Any) -> Any:
         if word in FALSE_WORDS:
             return False
         raise CellError(_("ожидается «да» или «нет», а указано «%(value)s»") % {"value": value})
+    if kind == TERM_KIND:
+        return _term_kind(value)
     if value is None:
         return [] if kind == CODES else (None if kind in (INT, DECIMAL, DATE) else "")
     if kind == INT:
@@ -151,6 +156,23 @@ def convert(kind: str, key: str, value: Any) -> Any:
     if kind == CODES:
         return sorted(code.strip() for code in _text(value).split(",") if code.strip())
     return _text(value)
+
+
+def _term_kind(value: Any) -> str:
+    """The kind of a term from its words («не ранее чем через») or its code; empty is a maximum,
+    as in a workbook written before the column existed."""
+    if value is None:
+        return DeadlineKind.MAXIMUM.value
+    text = " ".join(_text(value).split()).casefold()
+    words = term_kind_words()
+    for kind, kind_words in words.items():
+        if text in (kind_words.casefold(), kind):
+            return kind
+    maximum, minimum, fixed = words.values()
+    raise CellError(
+        _("ожидается «%(maximum)s», «%(minimum)s» или «%(fixed)s», а указано «%(value)s»")
+        % {"maximum": maximum, "minimum": minimum, "fixed": fixed, "value": value}
+    )
 
 
 def cell_text_problem(value: Any) -> str | None:

@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.exchange.records import EDITION_CHOICES, EDITION_SCALARS, ROW_SECTIONS, VARIANT_FIELDS
 from registry.models import ApplicantAttribute, AttributeValue, Edition, ProviderBody, Service, Variant
+from registry.models.editions import DEADLINE_KIND_WORDS, DeadlineKind
 from regulations.models import LegalAct
 
 TEXT, INT, DECIMAL, DATE, BOOL, CODES, REF = "text", "int", "decimal", "date", "bool", "codes", "ref"
+# The kind of a term, written in the words that open it («не более», «не ранее чем через»,
+# «через»); an empty cell, or no such column in an older workbook, is a maximum.
+TERM_KIND = "term_kind"
 ART14 = "ст. 14 210-ФЗ"
 
 # The statutory item of each field, shown in the header's note.
@@ -114,7 +118,16 @@ def _field_column(model, name: str, note: str, *, key: str | None = None, width:
     field = model._meta.get_field(name)
     header = str(field.verbose_name)
     header = header[:1].upper() + header[1:]
+    if name == "deadline_kind":
+        words = ", ".join(f"«{word}»" for word in term_kind_words().values())
+        note = _("%(note)s; %(words)s; пусто — «не более»") % {"note": note, "words": words}
+        return Column(key or name, header, note, TERM_KIND, width)
     return Column(key or name, header, note, _kind(field), width)
+
+
+def term_kind_words() -> dict[str, str]:
+    """The words the workbook shows for each kind of term, by its code."""
+    return {DeadlineKind(kind).value: str(words) for kind, words in DEADLINE_KIND_WORDS.items()}
 
 
 NUMBER = Column(

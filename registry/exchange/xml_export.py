@@ -23,6 +23,7 @@ from registry.exchange.selectors import (
     export_snapshot,
 )
 from registry.exchange.text import export_text_error
+from registry.models import DeadlineKind
 
 NAMESPACE = "urn:registry:service-standards:1.0"
 FORMAT_VERSION = "1.0"
@@ -109,7 +110,11 @@ class _Writer:
     def deadline(self, tag: str, values: dict[str, Any]) -> None:
         if not (values["deadline_value"] and values["deadline_unit"]):
             return
+        # A maximum is the schema's default and is left out, so a file of maxima reads as before
+        # the attribute existed (and as a 1.0 receiver that ignores it understands it).
+        kind = values["deadline_kind"]
         attrs = {
+            "kind": "" if kind == DeadlineKind.MAXIMUM else kind,
             "value": values["deadline_value"],
             "unit": values["deadline_unit"],
             "dayType": values["deadline_day_type"],

@@ -38,6 +38,7 @@ from registry.exchange.safety import (
 from registry.exchange.schema_messages import schema_error
 from registry.exchange.text import text_problem
 from registry.exchange.xml_export import NAMESPACE, registry_schema
+from registry.models import DeadlineKind
 from registry.validators import character_code
 
 # libxml2 names the character it refuses: "invalid Char value 11", "Char 0x0 out of allowed range".
@@ -137,7 +138,10 @@ class _ServiceReader:
         }
 
     def deadline(self, elem: etree._Element | None) -> dict[str, Any]:
+        # Absent, the kind is the schema's default: a maximum, as in every file written before it.
+        kind = elem.get("kind") if elem is not None else None
         return {
+            "deadline_kind": kind or DeadlineKind.MAXIMUM.value,
             "deadline_value": _int(elem.get("value")) if elem is not None else None,
             "deadline_unit": elem.get("unit", "") if elem is not None else "",
             "deadline_day_type": elem.get("dayType", "") if elem is not None else "",

@@ -208,6 +208,18 @@ class DeadlineUnit(models.TextChoices):
     MONTHS = "months", _("месяцев")
 
 
+class DeadlineKind(models.TextChoices):
+    """Whether a term bounds the service from above, from below, or fixes the day.
+
+    Most terms are maxima («не более 10 рабочих дней»); some laws set a waiting period instead:
+    a marriage is registered «по истечении месяца со дня подачи заявления» (СК РФ ст. 11), a
+    minimum; a fixed period («через 1 месяц») names the day itself."""
+
+    MAXIMUM = "maximum", _("максимальный: «не более …»")
+    MINIMUM = "minimum", _("минимальный: «не ранее чем через …»")
+    FIXED = "fixed", _("точный: «через …»")
+
+
 class DayType(models.TextChoices):
     WORKING = "working", _("рабочих")
     CALENDAR = "calendar", _("календарных")
@@ -230,11 +242,49 @@ DAY_TYPE_GENITIVE = {
     DayType.WORKING: (_("рабочего"), _("рабочих")),
     DayType.CALENDAR: (_("календарного"), _("календарных")),
 }
+# After «через» Russian takes the accusative: «1 месяц», «2 месяца», «5 месяцев»; the adjective
+# agrees with 1 («1 рабочий день») and is genitive plural otherwise («2 рабочих дня»).
+UNIT_ACCUSATIVE = {
+    DeadlineUnit.MINUTES: (_("минуту"), _("минуты"), _("минут")),
+    DeadlineUnit.HOURS: (_("час"), _("часа"), _("часов")),
+    DeadlineUnit.DAYS: (_("день"), _("дня"), _("дней")),
+    DeadlineUnit.MONTHS: (_("месяц"), _("месяца"), _("месяцев")),
+}
+DAY_TYPE_ACCUSATIVE = {
+    DayType.WORKING: (_("рабочий"), _("рабочих"), _("рабочих")),
+    DayType.CALENDAR: (_("календарный"), _("календарных"), _("календарных")),
+}
+# The words that open a term of each kind: the deadline in words, the Excel column's values.
+DEADLINE_KIND_WORDS = {
+    DeadlineKind.MAXIMUM: _("не более"),
+    DeadlineKind.MINIMUM: _("не ранее чем через"),
+    DeadlineKind.FIXED: _("через"),
+}
+
+
+def russian_plural_form(n: int) -> int:
+    """Which of three forms a noun takes after the number ``n``: 0 for 1, 21 … («1 день»), 1 for
+    2–4, 22–24 … («2 дня»), 2 otherwise («5 дней», «11 дней»)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
 
 
 class Deadline(models.Model):
-    """Срок: a positive number, a unit, a day type for days and months, a starting event."""
+    """Срок: its kind, a positive number, a unit, a day type for days and months, a starting event."""
 
+    deadline_kind = models.CharField(
+        _("срок: вид срока"),
+        max_length=16,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.MAXIMUM,
+        help_text=_(
+            "Обычно срок максимальный («не более 5 рабочих дней»). Если закон устанавливает срок "
+            "ожидания («не ранее чем через 1 месяц») или точный срок («через 1 месяц»), выберите его."
+        ),
+    )
     deadline_value = models.PositiveIntegerField(_("срок: число"), null=True, blank=True)
     deadline_unit = models.CharField(
         _("срок: единица"), max_length=16, choices=DeadlineUnit.choices, blank=True
@@ -258,16 +308,29 @@ class Deadline(models.Model):
         return bool(self.deadline_value or self.deadline_unit)
 
     def deadline_display(self) -> str:
-        """«не более 5 рабочих дней со дня регистрации заявления», «не более 1 рабочего дня»."""
+        """«не более 5 рабочих дней со дня регистрации заявления», «не ранее чем через 1 календарный
+        месяц со дня подачи заявления», «через 2 рабочих дня»."""
         if not (self.deadline_value and self.deadline_unit):
             return ""
-        # After «не более» Russian takes the genitive: singular for 1, 21, 31 …, plural otherwise.
         n = self.deadline_value
-        singular = n % 10 == 1 and n % 100 != 11
-        words = [str(_("не более")), str(n)]
-        if self.deadline_day_type and self.deadline_unit in (DeadlineUnit.DAYS, DeadlineUnit.MONTHS):
-            words.append(str(DAY_TYPE_GENITIVE[self.deadline_day_type][0 if singular else 1]))
-        words.append(str(UNIT_GENITIVE[self.deadline_unit][0 if singular else 1]))
+        # A kind not (yet) validated, as in a form being corrected, reads as the default.
+        kind = self.deadline_kind if self.deadline_kind in DEADLINE_KIND_WORDS else DeadlineKind.MAXIMUM
+        with_day_type = bool(self.deadline_day_type) and self.deadline_unit in (
+            DeadlineUnit.DAYS,
+            DeadlineUnit.MONTHS,
+        )
+        words = [str(DEADLINE_KIND_WORDS[kind]), str(n)]
+        if kind == DeadlineKind.MAXIMUM:
+            # After «не более» Russian takes the genitive: singular for 1, 21, 31 …, plural otherwise.
+            form = 0 if n % 10 == 1 and n % 100 != 11 else 1
+            if with_day_type:
+                words.append(str(DAY_TYPE_GENITIVE[self.deadline_day_type][form]))
+            words.append(str(UNIT_GENITIVE[self.deadline_unit][form]))
+        else:
+            form = russian_plural_form(n)
+            if with_day_type:
+                words.append(str(DAY_TYPE_ACCUSATIVE[self.deadline_day_type][form]))
+            words.append(str(UNIT_ACCUSATIVE[self.deadline_unit][form]))
         if self.deadline_start_event:
             words.append(self.deadline_start_event)
         return " ".join(words)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from registry.exchange.text import TextProblem, edition_text_problems, problem_place, problem_row
 from registry.models import (
     DayType,
+    DeadlineKind,
     DeadlineUnit,
     DocumentSource,
     Edition,
@@ -232,6 +233,7 @@ def edition_amending_act_not_in_force(facts: EditionFacts) -> Iterator[Hit]:
 TEXT_FIELD_SECTIONS = {
     "full_name": "name",
     "short_name": "name",
+    "deadline_kind": "deadline",
     "deadline_unit": "deadline",
     "deadline_day_type": "deadline",
     "deadline_start_event": "deadline",
@@ -507,7 +509,11 @@ def deadline_variant_without_deadline(facts: EditionFacts) -> Iterator[Hit]:
 
 
 def deadline_is_unusual(holder: Any) -> bool:
+    # Only a maximum is absurd when it is huge or in minutes: a waiting period or a fixed term
+    # («не ранее чем через 1 месяц», «через 15 минут») says something else.
     if not (holder.deadline_value and holder.deadline_unit):
+        return False
+    if (holder.deadline_kind or DeadlineKind.MAXIMUM) != DeadlineKind.MAXIMUM:
         return False
     if holder.deadline_unit == DeadlineUnit.MINUTES:
         return True
@@ -520,8 +526,9 @@ def deadline_is_unusual(holder: Any) -> bool:
     "deadline.unusual",
     requirement="deadline",
     description=gettext_lazy(
-        "Срок в минутах или больше года (365 календарных дней, 250 рабочих дней, 12 месяцев, 8760 часов) "
-        "— ошибка, пока срок не подтверждён отметкой «необычный срок подтверждён»."
+        "Максимальный срок («не более …») в минутах или больше года (365 календарных дней, 250 рабочих "
+        "дней, 12 месяцев, 8760 часов) — ошибка, пока срок не подтверждён отметкой «необычный срок "
+        "подтверждён»."
     ),
 )
 def deadline_unusual(facts: EditionFacts) -> Iterator[Hit]:

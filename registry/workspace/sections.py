@@ -79,7 +79,13 @@ class Section:
 
 
 CITATION_FIELDS = ("act", "article", "part", "point", "subpoint")
-DEADLINE_FIELDS = ("deadline_value", "deadline_unit", "deadline_day_type", "deadline_start_event")
+DEADLINE_FIELDS = (
+    "deadline_kind",
+    "deadline_value",
+    "deadline_unit",
+    "deadline_day_type",
+    "deadline_start_event",
+)
 
 
 GROUND_FLAGS = {

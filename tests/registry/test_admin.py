@@ -38,6 +38,7 @@ from registry.models import (
     Category,
     Channel,
     DayType,
+    DeadlineKind,
     DeadlineUnit,
     Document,
     DocumentSource,
@@ -734,6 +735,29 @@ def test_bad_deadline_is_a_field_error(staff_client, draft, fields, field, messa
     assert draft.deadline_value == 5
 
 
+def test_the_admin_sets_the_kind_of_a_term_and_shows_the_term_in_words(staff_client, draft):
+    response = post_edition_page(
+        staff_client, draft, lambda shown, data: None, deadline_kind=DeadlineKind.MINIMUM
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.deadline_kind == DeadlineKind.MINIMUM
+
+    page = staff_client.get(admin_url(Edition, "change", draft.pk)).content.decode()
+
+    assert "срок словами" in page.lower()
+    assert "не ранее чем через 5 рабочих дней" in page
+    variant = draft.variants.get()
+    Variant.objects.filter(pk=variant.pk).update(
+        deadline_kind=DeadlineKind.FIXED,
+        deadline_value=2,
+        deadline_unit=DeadlineUnit.HOURS,
+        deadline_day_type="",
+    )
+    variants = staff_client.get(admin_url(Variant, "changelist")).content.decode()
+    assert "через 2 часа" in variants
+
+
 def test_variant_row_with_a_zero_deadline_is_a_row_error(staff_client, draft):
     rows = {}
 
@@ -900,7 +924,14 @@ def test_first_edition_with_rows_is_saved_and_audited(staff_client, catalogue):
         file=pdf_file("forma.pdf"),
         order="1",
     )
-    add_row(data, inline_prefix(shown, VariantInline), code="issue", name="Выдача паспорта", order="1")
+    add_row(
+        data,
+        inline_prefix(shown, VariantInline),
+        code="issue",
+        name="Выдача паспорта",
+        deadline_kind=DeadlineKind.MAXIMUM,
+        order="1",
+    )
 
     response = staff_client.post(url, data)
 

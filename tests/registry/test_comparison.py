@@ -8,6 +8,9 @@ import pytest
 
 from registry.comparison import ADDED, CHANGED, REMOVED, SECTIONS, compare_editions
 from registry.models import (
+    DayType,
+    DeadlineKind,
+    DeadlineUnit,
     Document,
     DocumentSource,
     Fee,
@@ -112,6 +115,43 @@ def test_scalar_fields_show_old_and_new_values_as_a_reader_sees_them(pair):
     assert [(f.name, f.old, f.new) for f in availability] == [("available_in_mfc", "да", "нет")]
     fees = {f.name: (f.old, f.new) for f in section(comparison, "fees").fields}
     assert fees == {"is_free": ("да", "не указано"), "payment_methods": ("не указано", "Банковская карта")}
+
+
+def test_a_change_of_the_kind_of_term_alone_is_a_change_of_the_deadline():
+    current = factories.complete_edition(deadline_kind=DeadlineKind.MINIMUM)
+    factories.variant(current, code="wait", name="Ожидание")
+    current = publish(current, effective_date=datetime.date(2024, 1, 1))
+    draft = edition_create_draft(service=current.service, actor=None)
+    # The copy carries the kind: nothing but the edition's particulars differs yet.
+    assert draft.deadline_kind == DeadlineKind.MINIMUM
+    assert [s.code for s in compare_editions(current, draft).changed_sections] == ["edition"]
+
+    draft = change_fields(draft, deadline_kind=DeadlineKind.MAXIMUM)
+    draft = change_rows(
+        draft,
+        change=[
+            (
+                draft.variants.get(),
+                {
+                    "deadline_kind": DeadlineKind.FIXED,
+                    "deadline_value": 1,
+                    "deadline_unit": DeadlineUnit.DAYS,
+                    "deadline_day_type": DayType.WORKING,
+                },
+            )
+        ],
+    )
+    comparison = compare_editions(current, draft)
+
+    deadline = section(comparison, "deadline").fields
+    assert [(f.old, f.new) for f in deadline] == [
+        (
+            "не ранее чем через 5 рабочих дней со дня регистрации заявления",
+            "не более 5 рабочих дней со дня регистрации заявления",
+        )
+    ]
+    [variant] = section(comparison, "variants").items
+    assert [(f.name, f.new) for f in variant.fields] == [("deadline", "через 1 рабочий день")]
 
 
 def test_a_changed_document_is_matched_by_its_list_and_normalized_name(pair):

@@ -10,6 +10,7 @@ from registry.models import (
     ApplicantAttribute,
     AttributeValue,
     DayType,
+    DeadlineKind,
     DeadlineUnit,
     Edition,
     RegistrationTerm,
@@ -332,6 +333,72 @@ def test_deadline_display_in_hours_has_no_day_type():
         new_variant(deadline_value=2, deadline_unit=DeadlineUnit.HOURS).deadline_display()
         == "не более 2 часов"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "unit", "day_type", "words"),
+    [
+        # A waiting period (СК РФ ст. 11: «по истечении месяца») and a fixed term take «через» and
+        # the accusative: «1 календарный месяц», «2 рабочих дня», «5 рабочих дней», «21 час».
+        (
+            DeadlineKind.MINIMUM,
+            1,
+            DeadlineUnit.MONTHS,
+            DayType.CALENDAR,
+            "не ранее чем через 1 календарный месяц",
+        ),
+        (DeadlineKind.MINIMUM, 2, DeadlineUnit.DAYS, DayType.WORKING, "не ранее чем через 2 рабочих дня"),
+        (DeadlineKind.MINIMUM, 5, DeadlineUnit.DAYS, DayType.WORKING, "не ранее чем через 5 рабочих дней"),
+        (
+            DeadlineKind.MINIMUM,
+            11,
+            DeadlineUnit.DAYS,
+            DayType.CALENDAR,
+            "не ранее чем через 11 календарных дней",
+        ),
+        (DeadlineKind.MINIMUM, 21, DeadlineUnit.HOURS, "", "не ранее чем через 21 час"),
+        (DeadlineKind.FIXED, 1, DeadlineUnit.DAYS, DayType.WORKING, "через 1 рабочий день"),
+        (DeadlineKind.FIXED, 3, DeadlineUnit.MONTHS, DayType.CALENDAR, "через 3 календарных месяца"),
+        (DeadlineKind.FIXED, 1, DeadlineUnit.MINUTES, "", "через 1 минуту"),
+        (DeadlineKind.FIXED, 14, DeadlineUnit.HOURS, "", "через 14 часов"),
+        # A maximum keeps the genitive after «не более».
+        (DeadlineKind.MAXIMUM, 1, DeadlineUnit.MONTHS, DayType.CALENDAR, "не более 1 календарного месяца"),
+        (DeadlineKind.MAXIMUM, 21, DeadlineUnit.DAYS, DayType.WORKING, "не более 21 рабочего дня"),
+        (DeadlineKind.MAXIMUM, 3, DeadlineUnit.HOURS, "", "не более 3 часов"),
+    ],
+)
+def test_deadline_display_words_each_kind_of_term_with_its_number(kind, value, unit, day_type, words):
+    for holder in (new_edition, new_variant):
+        term = holder(
+            deadline_kind=kind, deadline_value=value, deadline_unit=unit, deadline_day_type=day_type
+        )
+        assert term.deadline_display() == words
+
+
+def test_minimum_term_reads_as_the_family_code_sets_the_wait_for_a_marriage():
+    edition = new_edition(
+        deadline_kind=DeadlineKind.MINIMUM,
+        deadline_value=1,
+        deadline_unit=DeadlineUnit.MONTHS,
+        deadline_day_type=DayType.CALENDAR,
+        deadline_start_event="со дня подачи заявления",
+    )
+    assert edition.deadline_display() == "не ранее чем через 1 календарный месяц со дня подачи заявления"
+
+
+def test_a_term_is_a_maximum_unless_said_otherwise():
+    edition = new_edition(deadline_value=5, deadline_unit=DeadlineUnit.HOURS)
+    edition.save()
+    variant = new_variant(deadline_value=5, deadline_unit=DeadlineUnit.HOURS)
+    variant.save()
+    assert Edition.objects.get(pk=edition.pk).deadline_kind == DeadlineKind.MAXIMUM
+    assert Variant.objects.get(pk=variant.pk).deadline_kind == DeadlineKind.MAXIMUM
+
+
+def test_an_unknown_kind_of_term_is_a_field_error():
+    with pytest.raises(ValidationError) as exc_info:
+        new_edition(deadline_kind="at_most", deadline_value=5, deadline_unit=DeadlineUnit.HOURS).full_clean()
+    assert error_codes(exc_info, "deadline_kind") == ["invalid_choice"]
 
 
 def test_deadline_display_is_empty_without_a_complete_deadline():

@@ -15,6 +15,7 @@ from registry.models import (
     ApplicantAttribute,
     AttributeValue,
     DayType,
+    DeadlineKind,
     DeadlineUnit,
     Document,
     DocumentSource,
@@ -902,6 +903,33 @@ def test_deadline_in_minutes_or_beyond_a_year_is_unusual(value, unit, day_type, 
     update(edition, deadline_value=value, deadline_unit=unit, deadline_day_type=day_type)
 
     assert ("deadline.unusual" in codes(validate_edition(edition))) is unusual
+
+
+@pytest.mark.parametrize("kind", [DeadlineKind.MINIMUM, DeadlineKind.FIXED])
+@pytest.mark.parametrize(
+    ("value", "unit", "day_type"),
+    [
+        (15, DeadlineUnit.MINUTES, ""),
+        (2, DeadlineUnit.DAYS, DayType.CALENDAR),
+        (400, DeadlineUnit.DAYS, DayType.CALENDAR),
+        (18, DeadlineUnit.MONTHS, DayType.CALENDAR),
+    ],
+)
+def test_only_a_maximum_term_can_be_unusual(kind, value, unit, day_type):
+    # «не ранее чем через 15 минут» or «через 18 месяцев» is a waiting period, not a typing slip.
+    edition = build()
+    update(edition, deadline_kind=kind, deadline_value=value, deadline_unit=unit, deadline_day_type=day_type)
+    variant(
+        edition,
+        "wait",
+        "Ожидание",
+        deadline_kind=kind,
+        deadline_value=value,
+        deadline_unit=unit,
+        deadline_day_type=day_type,
+    )
+
+    assert "deadline.unusual" not in codes(validate_edition(edition))
 
 
 def test_unusual_deadline_of_a_variant_names_the_variant():
