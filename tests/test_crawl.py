@@ -112,8 +112,9 @@ def crawl(client: Client, role: str, start: str) -> tuple[dict[str, int], list[s
         url = queue.popleft()
         response = client.get(url)
         if response.streaming:
+            # Read to the end: the test client closes the file (not response.close(), whose
+            # request_finished signal would close the test's database connection).
             b"".join(response.streaming_content)
-        response.close()
         statuses[url] = response.status_code
         path = urlsplit(url).path
         found = []

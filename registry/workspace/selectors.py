@@ -327,7 +327,8 @@ def _label(model: type[models.Model] | None, name: str) -> str:
         return name
     try:
         model_field = model._meta.get_field(name)
-    except FieldDoesNotExist:  # a field removed since the event was written keeps its name
+    except FieldDoesNotExist:
+        # A demo part's key; or a field removed since the event was written: it keeps its name.
         return _part_label(name)
     if model_field.auto_created and not model_field.concrete:
         # A reverse relation has no verbose_name of its own: it stands for the related rows.

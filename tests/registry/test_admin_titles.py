@@ -79,3 +79,47 @@ def test_changelist_add_and_change_pages_name_the_model_in_the_accusative(
         page_text = _text(page)
         assert not [phrase for phrase in wrong if phrase in page_text], page.request["PATH_INFO"]
     assert re.search(f"<h1>(изменить|просмотреть) {re.escape(accusative)}</h1>", _text(change))
+
+
+def _messages(response) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", str(message)) for message in response.context["messages"]]
+
+
+def test_save_and_delete_messages_agree_whatever_the_models_gender(client, demo_registry):
+    """Django's Russian says «… был успешно добавлен» for every model; the project's catalogue
+    (locale/ru) says «Запись … добавлена» and names the model."""
+    from registry.models import Category
+
+    client.force_login(demo_registry["admin"])
+    data = {"kind": "category", "name": "Спорт", "code": "sport", "description": "", "order": "7"}
+    added = client.post(reverse("admin:registry_category_add"), data, follow=True)
+    assert _messages(added) == ["Запись «Спорт» (категория или жизненная ситуация) добавлена."]
+    category = Category.objects.get(code="sport")
+    changed = client.post(
+        reverse("admin:registry_category_change", args=[category.pk]),
+        {**data, "name": "Спорт и отдых"},
+        follow=True,
+    )
+    assert _messages(changed) == ["Запись «Спорт и отдых» (категория или жизненная ситуация) изменена."]
+    deleted = client.post(
+        reverse("admin:registry_category_delete", args=[category.pk]), {"post": "yes"}, follow=True
+    )
+    assert _messages(deleted) == ["Запись «Спорт и отдых» (категория или жизненная ситуация) удалена."]
+
+
+def test_inline_add_row_buttons_name_the_row_without_a_masculine_adjective(client, demo_registry):
+    import json
+
+    from lxml import html as lxml_html
+
+    from registry.models import Edition, EditionStatus
+
+    client.force_login(demo_registry["admin"])
+    draft = Edition.objects.filter(status=EditionStatus.DRAFT).order_by("pk").first()
+    page = lxml_html.fromstring(client.get(reverse("admin:registry_edition_change", args=[draft.pk])).content)
+    buttons = [
+        json.loads(data)["options"]["addText"]
+        for data in page.xpath("//*[@data-inline-formset]/@data-inline-formset")
+    ]
+    assert "Добавить ещё: Форма документа" in buttons
+    assert not [text for text in buttons if "еще один" in text]

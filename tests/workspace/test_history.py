@@ -93,3 +93,33 @@ def test_service_urls_take_digits_only_so_services_new_is_the_editors():
 
     assert resolve("/workspace/services/10000000001/").url_name == "service"
     assert resolve("/workspace/services/new/").url_name == "service_create"
+
+
+def test_audit_keys_naming_reverse_relations_and_demo_parts_get_russian_labels(body):
+    """The demo loader writes a replaced section as ``"grounds": [old count, new count]`` and a
+    part by its code; the trail labels them in Russian instead of failing on the relation."""
+    from registry.models import AuditEvent, AuditEventKind, Variant
+    from registry.workspace.selectors import audit_trail_entries
+
+    service = published_service(body)
+    edition = service.editions.get()
+    event = AuditEvent.objects.create(
+        service=service,
+        edition=edition,
+        kind=AuditEventKind.EDITED,
+        changes={
+            "grounds": [0, 2],
+            "forms": [1, 0],
+            "variant.general": [None, "general"],
+            "applicantattribute.age.question": ["Возраст?", "Сколько вам лет?"],
+            "variants.general.attribute_values": [[], [3]],
+        },
+    )
+    (entry,) = audit_trail_entries([event])
+    labels = {line.label: (line.old, line.new) for line in entry.fields}
+    assert labels["Основания (отказы, приостановление)"] == ("0", "2")
+    assert "Формы документов" in labels
+    assert "Вариант предоставления «general»" in labels
+    question = Variant._meta.get_field("attribute_values").verbose_name
+    assert f"Вариант предоставления «general»: {question}" in labels
+    assert "Признак заявителя «age»: вопрос заявителю" in labels
