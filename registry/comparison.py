@@ -322,7 +322,13 @@ SECTIONS = (
     Section(
         "availability",
         gettext_lazy("Иные требования: МФЦ, электронная форма, экстерриториальность"),
-        shown=("available_in_mfc", "available_electronically", "extraterritorial", "other_requirements"),
+        shown=(
+            "available_in_mfc",
+            "available_electronically",
+            "extraterritorial",
+            "other_requirements",
+            "online_application_url",
+        ),
     ),
     Section(
         "applicants",

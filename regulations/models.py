@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regulations.fields import HttpsURLField
 from regulations.validators import validate_exchangeable_text
 
 
@@ -76,7 +77,7 @@ class LegalAct(models.Model):
     status = models.CharField(
         _("статус"), max_length=32, choices=LegalActStatus.choices, default=LegalActStatus.IN_FORCE
     )
-    source_url = models.URLField(
+    source_url = HttpsURLField(
         _("официальная публикация"), max_length=500, blank=True, validators=[validate_exchangeable_text]
     )
 

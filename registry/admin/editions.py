@@ -329,6 +329,7 @@ class EditionAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
                     "available_electronically",
                     "extraterritorial",
                     "other_requirements",
+                    "online_application_url",
                 ]
             },
         ),

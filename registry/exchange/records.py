@@ -81,6 +81,7 @@ EDITION_SCALARS = (
     "available_electronically",
     "extraterritorial",
     "other_requirements",
+    "online_application_url",
     "applicants_description",
     "progress_tracking",
     "correction_procedure",

@@ -67,6 +67,7 @@ def _edition_statute(name: str) -> str:
         ("available_", "availability"),
         ("extraterritorial", "availability"),
         ("other_requirements", "availability"),
+        ("online_application", "availability"),
         ("applicant", "applicants"),
         ("submission", "submission"),
         ("progress", "progress"),

@@ -208,6 +208,7 @@ class _Writer:
             }
             with xf.element(q("availability"), _attrs(availability)):
                 self.text("otherRequirements", e["other_requirements"])
+                self.text("onlineApplicationUrl", e["online_application_url"])
             if e["applicant_categories"] or e["applicants_description"]:
                 with xf.element(q("applicants")):
                     for code in e["applicant_categories"]:

@@ -203,6 +203,7 @@ class _ServiceReader:
             "available_electronically": _bool(availability.get("electronically")),
             "extraterritorial": _bool(availability.get("extraterritorial")),
             "other_requirements": _text(availability, "otherRequirements"),
+            "online_application_url": _text(availability, "onlineApplicationUrl"),
             "applicants_description": _text(applicants, "description"),
             "progress_tracking": _text(edition, "progressTracking"),
             "correction_procedure": _text(edition, "correctionProcedure"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models.reference import Level
 from registry.validators import validate_exchangeable_text, validate_inn, validate_ogrn, validate_oktmo
+from regulations.fields import HttpsURLField
 
 
 class ProviderBody(models.Model):
@@ -43,7 +44,7 @@ class ProviderBody(models.Model):
         _("телефон"), max_length=100, blank=True, validators=[validate_exchangeable_text]
     )
     email = models.EmailField(_("электронная почта"), blank=True, validators=[validate_exchangeable_text])
-    website = models.URLField(_("сайт"), max_length=300, blank=True, validators=[validate_exchangeable_text])
+    website = HttpsURLField(_("сайт"), max_length=300, blank=True, validators=[validate_exchangeable_text])
     working_hours = models.TextField(_("график работы"), blank=True, validators=[validate_exchangeable_text])
 
     class Meta:

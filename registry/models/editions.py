@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from registry.validators import validate_exchangeable_text
+from regulations.fields import HttpsURLField
 
 
 class EditionStatus(models.TextChoices):
@@ -500,6 +501,13 @@ class Edition(Deadline):
     )
     other_requirements = models.TextField(
         _("иные требования"), blank=True, validators=[validate_exchangeable_text]
+    )
+    online_application_url = HttpsURLField(
+        _("адрес для подачи заявления в электронной форме"),
+        max_length=500,
+        blank=True,
+        help_text=_("Страница услуги на ЕПГУ (Госуслугах) или региональном портале, где подают заявление."),
+        validators=[validate_exchangeable_text],
     )
     # ч. 2 п. 1 — заявители
     applicant_categories = models.ManyToManyField(

@@ -241,6 +241,7 @@ TEXT_FIELD_SECTIONS = {
     "premises_requirements": "premises",
     "accessibility_requirements": "premises",
     "other_requirements": "availability",
+    "online_application_url": "availability",
     "applicants_description": "applicants",
     "progress_tracking": "progress",
     "correction_procedure": "correction",

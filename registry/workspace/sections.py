@@ -285,7 +285,13 @@ SECTIONS: tuple[Section, ...] = (
         title=_("МФЦ, ЕПГУ, экстерриториальность"),
         requirement_codes=("other_requirements",),
         validator_sections=("availability",),
-        fields=("available_in_mfc", "available_electronically", "extraterritorial", "other_requirements"),
+        fields=(
+            "available_in_mfc",
+            "available_electronically",
+            "extraterritorial",
+            "other_requirements",
+            "online_application_url",
+        ),
     ),
     Section(
         slug="applicants",
