@@ -14,6 +14,7 @@ each service once: a registry number met again is an error of that service."""
 
 import datetime
 import hashlib
+import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -82,6 +83,7 @@ from registry.services import (
     service_create,
     service_withdraw,
 )
+from registry.validators import FormFileContentValidator
 from regulations.models import LegalAct
 
 CHUNK_SIZE = getattr(settings, "REGISTRY_EXCHANGE_CHUNK_SIZE", 500)
@@ -705,6 +707,14 @@ class _Importer:
             )
         if digest in stored:
             return stored[digest]
+        try:
+            FormFileContentValidator(_("Файл")).check(row["file_name"], io.BytesIO(content))
+        except ValidationError as error:
+            raise ImportFailure(
+                _("Форма «%(title)s»: %(problem)s")
+                % {"title": row["title"], "problem": " ".join(error.messages)},
+                location,
+            ) from error
         probe = StandardForm(edition=draft)
         name = self.stash.save(form_upload_path(probe, row["file_name"]), content)
         stored[digest] = name

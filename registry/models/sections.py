@@ -3,15 +3,18 @@ quality indicators and forms. Each row belongs to an edition and, when it applie
 variant only, to that variant."""
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.editions import EditionContent
-from registry.validators import validate_exchangeable_text
+from registry.validators import FormFileContentValidator, validate_exchangeable_text
 from regulations.models import Citation, OptionalCitation
 
 
@@ -364,7 +367,30 @@ FORM_FILE_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods"
 
 
 def form_upload_path(instance: "StandardForm", filename: str) -> str:
-    return f"forms/{instance.edition.service.registry_number}/{instance.edition.number}/{filename}"
+    """``forms/<registry number>/<random token>/<file name>``: the token makes the address
+    unguessable (the name is kept for the download); not the edition's number, since the
+    editions copied from this one share the file."""
+    token = secrets.token_urlsafe(16)
+    return f"forms/{instance.edition.service.registry_number}/{token}/{filename}"
+
+
+class FormFieldFile(FieldFile):
+    """A form's file, whose address is the registry's permission-checked download view
+    (``registry.views.form_files``), never the storage's own: every page, widget and admin
+    form that links ``form.file.url`` goes through the edition's visibility."""
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        return self.instance.get_file_url()
+
+    @property
+    def download_name(self) -> str:
+        return self.name.rsplit("/", 1)[-1] if self.name else ""
+
+
+class FormFileField(models.FileField):
+    attr_class = FormFieldFile
 
 
 class StandardForm(EditionItem):
@@ -375,10 +401,10 @@ class StandardForm(EditionItem):
     )
     kind = models.CharField(_("вид формы"), max_length=16, choices=FormKind.choices)
     title = models.CharField(_("наименование формы"), max_length=500, validators=[validate_exchangeable_text])
-    file = models.FileField(
+    file = FormFileField(
         _("файл"),
         upload_to=form_upload_path,
-        validators=[FileExtensionValidator(FORM_FILE_EXTENSIONS)],
+        validators=[FileExtensionValidator(FORM_FILE_EXTENSIONS), FormFileContentValidator(_("Файл"))],
         help_text=_("PDF, DOC, DOCX, ODT, RTF, XLS, XLSX или ODS, не более 10 МБ."),
     )
 
@@ -388,6 +414,20 @@ class StandardForm(EditionItem):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_file_url(self) -> str:
+        """The download address (empty for a row not saved yet: it has no address to link)."""
+        if self.pk is None:
+            return ""
+        edition = self.edition
+        return reverse(
+            "catalogue:form_file",
+            kwargs={
+                "registry_number": edition.service.registry_number,
+                "number": edition.number,
+                "form_id": self.pk,
+            },
+        )
 
     def clean(self) -> None:
         from django.conf import settings
