@@ -68,7 +68,6 @@ from registry.models import (
     Variant,
     normalize_name,
 )
-from registry.models.sections import form_upload_path
 from registry.permissions import User, body_ids_with_role, is_administrator
 from registry.services import (
     PublicationRefused,
@@ -716,7 +715,9 @@ class _Importer:
                 location,
             ) from error
         probe = StandardForm(edition=draft)
-        name = self.stash.save(form_upload_path(probe, row["file_name"]), content)
+        name = self.stash.save(
+            StandardForm._meta.get_field("file").generate_filename(probe, row["file_name"]), content
+        )
         stored[digest] = name
         return name
 

@@ -6,6 +6,7 @@ import re
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.files.utils import validate_file_name
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
@@ -389,8 +390,35 @@ class FormFieldFile(FieldFile):
         return self.name.rsplit("/", 1)[-1] if self.name else ""
 
 
+FORM_FILE_NAME_MAX = 100
+# Characters no file system or browser download takes in a name, and control characters.
+UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def form_file_name(filename: str) -> str:
+    """The uploaded file's own name, as the official gave it (spaces and Cyrillic kept: it is
+    the name the citizen downloads), less any path and the characters no file may hold."""
+    name = UNSAFE_NAME_CHARACTERS.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    name = name.lstrip(".") or "form"
+    if len(name) > FORM_FILE_NAME_MAX:  # a file system holds 255 bytes, two for a Cyrillic letter
+        root, dot, extension = name.rpartition(".")
+        name = (
+            f"{root[: FORM_FILE_NAME_MAX - len(extension) - 1].rstrip()}.{extension}"
+            if dot
+            else name[:FORM_FILE_NAME_MAX]
+        )
+    return name
+
+
 class FormFileField(models.FileField):
     attr_class = FormFieldFile
+
+    def generate_filename(self, instance, filename: str) -> str:
+        # Not the storage's get_valid_name, which would turn the name's spaces into underscores;
+        # the random directory already keeps names apart.
+        return validate_file_name(
+            self.upload_to(instance, form_file_name(filename)), allow_relative_path=True
+        )
 
 
 class StandardForm(EditionItem):
@@ -404,6 +432,7 @@ class StandardForm(EditionItem):
     file = FormFileField(
         _("файл"),
         upload_to=form_upload_path,
+        max_length=255,
         validators=[FileExtensionValidator(FORM_FILE_EXTENSIONS), FormFileContentValidator(_("Файл"))],
         help_text=_("PDF, DOC, DOCX, ODT, RTF, XLS, XLSX или ODS, не более 10 МБ."),
     )
