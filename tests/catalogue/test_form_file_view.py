@@ -130,7 +130,10 @@ def test_media_root_is_not_served(client, draft, current):
 def test_a_file_stored_before_contents_were_checked_downloads_as_plain_bytes(client, body, current):
     draft = next_edition(current.service)
     legacy = StandardForm.objects.create(  # create() skips validation, as rows of the past did
-        edition=draft, kind=FormKind.RESULT, title="Бланк", file=ContentFile(form_samples.HTML, name="blank.pdf")
+        edition=draft,
+        kind=FormKind.RESULT,
+        title="Бланк",
+        file=ContentFile(form_samples.HTML, name="blank.pdf"),
     )
     client.force_login(user_with(Role.OFFICIAL, body))
     response = client.get(legacy.file.url)
