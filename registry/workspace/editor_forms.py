@@ -220,6 +220,8 @@ class RowForm(EditorFormMixin, forms.ModelForm):
                 self.instance.edition = edition
             for name, value in fixed.items():
                 setattr(self.instance, name, value)
+        elif getattr(self.instance, "edition_id", None) == edition.pk:
+            self.instance.edition = edition  # a form's file links by its edition: no query per row
         self.apply_choices(choices)
         if read_only:
             self.make_read_only()
