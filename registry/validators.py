@@ -1,9 +1,11 @@
-"""Validators of single values: identifiers used in the federal register, and text the exchange
-can carry."""
+"""Validators of single values: identifiers used in the federal register, text the exchange
+can carry, and a form file's content."""
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from registry.file_formats import BY_EXTENSION, detect_format, extension_of
 
 # Text the exchange can carry: defined beside the legal acts, which travel too (see there).
 from regulations.validators import (  # noqa: F401 — re-exported for the registry's models
@@ -140,8 +142,6 @@ class FormFileContentValidator:
 
     def check(self, name: str, stream) -> None:
         """Refuse ``stream`` when its content is not the document the ``name``'s extension names."""
-        from registry.file_formats import BY_EXTENSION, detect_format, extension_of
-
         claimed = BY_EXTENSION.get(extension_of(name))
         if claimed is None:
             return
