@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from registry import file_formats
 from registry.models import FormKind, StandardForm
 from tests import factories, form_samples
 
@@ -86,6 +85,8 @@ def test_a_foreign_extension_gets_only_the_extension_message():
 
 
 def test_detection_leaves_the_stream_at_its_start_for_the_save():
+    from registry import file_formats
+
     stream = io.BytesIO(form_samples.xlsx())
     stream.seek(100)
     assert file_formats.detect_format(stream) is file_formats.XLSX
@@ -93,4 +94,6 @@ def test_detection_leaves_the_stream_at_its_start_for_the_save():
 
 
 def test_a_malformed_compound_file_is_unknown_not_an_error():
+    from registry import file_formats
+
     assert file_formats.detect_format(io.BytesIO(form_samples.doc()[:600])) is file_formats.UNKNOWN
