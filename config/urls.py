@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +12,5 @@ urlpatterns = [
     path("exchange/", include("registry.urls.exchange")),
     path("", include("registry.urls.catalogue")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even with DEBUG: form files go through their edition's
+# visibility (registry.views.form_files).

@@ -10,4 +10,20 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         # Signal receivers that keep the catalogue's search table and page cache right when
         # reference data changes, in every process (web, admin, management commands).
+        from django.db.models.signals import post_delete, post_save, pre_save
+
         from registry.catalogue import caching, search  # noqa: F401
+        from registry.models import StandardForm
+        from registry.services import form_files
+
+        # A form's file dropped or replaced by any save (editor, admin, import, demo loader, a
+        # deleted edition) leaves storage on commit, unless another edition's row shares it.
+        pre_save.connect(
+            form_files.remember_stored_file, sender=StandardForm, dispatch_uid="form_file_remember"
+        )
+        post_save.connect(
+            form_files.release_replaced_file, sender=StandardForm, dispatch_uid="form_file_replaced"
+        )
+        post_delete.connect(
+            form_files.release_deleted_file, sender=StandardForm, dispatch_uid="form_file_deleted"
+        )

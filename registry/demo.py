@@ -1005,12 +1005,8 @@ class _DemoLoader:
             return
         sync.change("forms", len(existing), len(wanted), where)
         for obj in existing:
-            name, storage = obj.file.name, obj.file.storage
+            # Its file goes on commit unless a copied edition shares it (services/form_files.py).
             obj.delete()
-            # A draft copied from the current edition shares its form files: keep those. The
-            # file goes after commit only, so that a rolled-back load keeps what it had.
-            if name and not StandardForm.objects.filter(file=name).exists():
-                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
         self.report.record(StandardForm, DELETED, len(existing))
         for index, row in enumerate(wanted):
             content = row.pop("content")

@@ -1,9 +1,11 @@
-"""Validators of single values: identifiers used in the federal register, and text the exchange
-can carry."""
+"""Validators of single values: identifiers used in the federal register, text the exchange
+can carry, and a form file's content."""
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from registry.file_formats import BY_EXTENSION, detect_format, extension_of
 
 # Text the exchange can carry: defined beside the legal acts, which travel too (see there).
 from regulations.validators import (  # noqa: F401 — re-exported for the registry's models
@@ -113,3 +115,48 @@ class InnValidator:
 
 validate_ogrn = OgrnValidator()
 validate_inn = InnValidator()
+
+
+@deconstructible
+class FormFileContentValidator:
+    """A form file must be, by its content, the document its extension names (see
+    ``registry.file_formats``): an HTML page or an SVG picture renamed ``.pdf`` is refused.
+
+    Only new uploads are read; a stored file was checked when it came. An extension that is not
+    a form's at all is left to ``FileExtensionValidator``, so the official gets one message."""
+
+    message = _(
+        "Файл «%(name)s» в поле «%(field)s» по расширению — %(claimed)s, а по содержимому — "
+        "%(actual)s. Загрузите настоящий документ в формате PDF, DOC, DOCX, ODT, RTF, XLS, "
+        "XLSX или ODS."
+    )
+    code = "form_file_content"
+
+    def __init__(self, field_label: str):
+        self.field_label = field_label
+
+    def __call__(self, value) -> None:
+        if not value or getattr(value, "_committed", True):
+            return
+        self.check(value.name, value.file)
+
+    def check(self, name: str, stream) -> None:
+        """Refuse ``stream`` when its content is not the document the ``name``'s extension names."""
+        claimed = BY_EXTENSION.get(extension_of(name))
+        if claimed is None:
+            return
+        actual = detect_format(stream)
+        if actual != claimed:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "name": name.rsplit("/", 1)[-1],
+                    "field": self.field_label,
+                    "claimed": claimed.label,
+                    "actual": actual.label,
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FormFileContentValidator) and self.field_label == other.field_label

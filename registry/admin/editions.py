@@ -4,7 +4,9 @@ art. 14 and an inline per list section."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Max
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_names import AccusativeTitlesMixin
@@ -30,6 +32,7 @@ from registry.models import (
     Variant,
 )
 from registry.services.audit import audit_record, field_changes
+from registry.widgets import AdminFormFileWidget
 
 CITATION_FIELDS = ["act", "article", "part", "point", "subpoint"]
 
@@ -123,7 +126,21 @@ class QualityIndicatorInline(EditionRowInline):
 class StandardFormInline(EditionRowInline):
     model = StandardForm
     fields = ["order", "kind", "title", "file", "variant"]
+    # Read-only (a frozen edition), the file is shown by its own name, not its storage path.
+    readonly_fields = ["file_download"]
+    formfield_overrides = {models.FileField: {"widget": AdminFormFileWidget}}
     verbose_name_plural = _("Единый стандарт, п. 8: формы документов (п. 8 ч. 2 ст. 14)")
+
+    def get_fields(self, request, obj=None):
+        if edition_is_read_only(obj):
+            return ["order", "kind", "title", "file_download", "variant"]
+        return super().get_fields(request, obj)
+
+    @admin.display(description=_("файл"))
+    def file_download(self, form: StandardForm) -> str:
+        if not form.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', form.file.url, form.file.download_name)
 
 
 class VariantInline(EditionRowInline):

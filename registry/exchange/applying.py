@@ -14,6 +14,7 @@ each service once: a registry number met again is an error of that service."""
 
 import datetime
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -68,7 +69,6 @@ from registry.models import (
     Variant,
     normalize_name,
 )
-from registry.models.sections import form_upload_path
 from registry.permissions import User, body_ids_with_role, is_administrator
 from registry.services import (
     PublicationRefused,
@@ -83,6 +83,7 @@ from registry.services import (
     service_create,
     service_withdraw,
 )
+from registry.validators import FormFileContentValidator
 from regulations.models import LegalAct
 
 CHUNK_SIZE = getattr(settings, "REGISTRY_EXCHANGE_CHUNK_SIZE", 500)
@@ -722,8 +723,18 @@ class _Importer:
             )
         if digest in stored:
             return stored[digest]
+        try:
+            FormFileContentValidator(_("Файл")).check(row["file_name"], io.BytesIO(content))
+        except ValidationError as error:
+            raise ImportFailure(
+                _("Форма «%(title)s»: %(problem)s")
+                % {"title": row["title"], "problem": " ".join(error.messages)},
+                location,
+            ) from error
         probe = StandardForm(edition=draft)
-        name = self.stash.save(form_upload_path(probe, row["file_name"]), content)
+        name = self.stash.save(
+            StandardForm._meta.get_field("file").generate_filename(probe, row["file_name"]), content
+        )
         stored[digest] = name
         return name
 

@@ -3,15 +3,19 @@ quality indicators and forms. Each row belongs to an edition and, when it applie
 variant only, to that variant."""
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.files.utils import validate_file_name
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.editions import EditionContent
-from registry.validators import validate_exchangeable_text
+from registry.validators import FormFileContentValidator, validate_exchangeable_text
 from regulations.models import Citation, OptionalCitation
 
 
@@ -364,7 +368,57 @@ FORM_FILE_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods"
 
 
 def form_upload_path(instance: "StandardForm", filename: str) -> str:
-    return f"forms/{instance.edition.service.registry_number}/{instance.edition.number}/{filename}"
+    """``forms/<registry number>/<random token>/<file name>``: the token makes the address
+    unguessable (the name is kept for the download); not the edition's number, since the
+    editions copied from this one share the file."""
+    token = secrets.token_urlsafe(16)
+    return f"forms/{instance.edition.service.registry_number}/{token}/{filename}"
+
+
+class FormFieldFile(FieldFile):
+    """A form's file, whose address is the registry's permission-checked download view
+    (``registry.views.form_files``), never the storage's own: every page, widget and admin
+    form that links ``form.file.url`` goes through the edition's visibility."""
+
+    @property
+    def url(self) -> str:
+        self._require_file()
+        return self.instance.get_file_url()
+
+    @property
+    def download_name(self) -> str:
+        return self.name.rsplit("/", 1)[-1] if self.name else ""
+
+
+FORM_FILE_NAME_MAX = 100
+# Characters no file system or browser download takes in a name, and control characters.
+UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def form_file_name(filename: str) -> str:
+    """The uploaded file's own name, as the official gave it (spaces and Cyrillic kept: it is
+    the name the citizen downloads), less any path and the characters no file may hold."""
+    name = UNSAFE_NAME_CHARACTERS.sub("", filename.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    name = name.lstrip(".") or "form"
+    if len(name) > FORM_FILE_NAME_MAX:  # a file system holds 255 bytes, two for a Cyrillic letter
+        root, dot, extension = name.rpartition(".")
+        name = (
+            f"{root[: FORM_FILE_NAME_MAX - len(extension) - 1].rstrip()}.{extension}"
+            if dot
+            else name[:FORM_FILE_NAME_MAX]
+        )
+    return name
+
+
+class FormFileField(models.FileField):
+    attr_class = FormFieldFile
+
+    def generate_filename(self, instance, filename: str) -> str:
+        # Not the storage's get_valid_name, which would turn the name's spaces into underscores;
+        # the random directory already keeps names apart.
+        return validate_file_name(
+            self.upload_to(instance, form_file_name(filename)), allow_relative_path=True
+        )
 
 
 class StandardForm(EditionItem):
@@ -375,10 +429,11 @@ class StandardForm(EditionItem):
     )
     kind = models.CharField(_("вид формы"), max_length=16, choices=FormKind.choices)
     title = models.CharField(_("наименование формы"), max_length=500, validators=[validate_exchangeable_text])
-    file = models.FileField(
+    file = FormFileField(
         _("файл"),
         upload_to=form_upload_path,
-        validators=[FileExtensionValidator(FORM_FILE_EXTENSIONS)],
+        max_length=255,
+        validators=[FileExtensionValidator(FORM_FILE_EXTENSIONS), FormFileContentValidator(_("Файл"))],
         help_text=_("PDF, DOC, DOCX, ODT, RTF, XLS, XLSX или ODS, не более 10 МБ."),
     )
 
@@ -388,6 +443,20 @@ class StandardForm(EditionItem):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_file_url(self) -> str:
+        """The download address (empty for a row not saved yet: it has no address to link)."""
+        if self.pk is None:
+            return ""
+        edition = self.edition
+        return reverse(
+            "catalogue:form_file",
+            kwargs={
+                "registry_number": edition.service.registry_number,
+                "number": edition.number,
+                "form_id": self.pk,
+            },
+        )
 
     def clean(self) -> None:
         from django.conf import settings

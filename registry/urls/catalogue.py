@@ -1,10 +1,11 @@
-"""The public catalogue: home, search, service pages, editions, sitemap."""
+"""The public catalogue: home, search, service pages, editions and their form files, sitemap."""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from registry.catalogue import caching, views
 from registry.catalogue.sitemaps import SITEMAPS
+from registry.views.form_files import form_file
 
 app_name = "catalogue"
 
@@ -19,6 +20,12 @@ urlpatterns = [
     path(f"services/{REGISTRY_NUMBER}/editions/", views.edition_list, name="edition_list"),
     path(f"services/{REGISTRY_NUMBER}/editions/compare/", views.edition_compare, name="edition_compare"),
     path(f"services/{REGISTRY_NUMBER}/editions/<int:number>/", views.edition_detail, name="edition_detail"),
+    # Not a cached page: a form's file answers per user (a draft's only to its body's staff).
+    path(
+        f"services/{REGISTRY_NUMBER}/editions/<int:number>/forms/<int:form_id>/",
+        form_file,
+        name="form_file",
+    ),
     # An index of the sections, each paged by its ``limit``: one file can list 50 000 addresses,
     # and crawlers find pages after the first one only through the index.
     path(

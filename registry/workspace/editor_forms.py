@@ -30,6 +30,7 @@ from registry.models import (
 )
 from registry.models.sections import FORM_FILE_EXTENSIONS
 from registry.validators import validate_exchangeable_text
+from registry.widgets import FormFileInput
 from registry.workspace.sections import RowList, Section
 from regulations.models import LegalAct
 
@@ -157,7 +158,7 @@ def editor_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
     if isinstance(db_field, models.TextField):
         kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
     if isinstance(db_field, models.FileField):
-        kwargs["widget"] = forms.ClearableFileInput(
+        kwargs["widget"] = FormFileInput(
             attrs={"accept": ",".join(f".{extension}" for extension in FORM_FILE_EXTENSIONS)}
         )
     if isinstance(db_field, models.DecimalField):
@@ -219,6 +220,8 @@ class RowForm(EditorFormMixin, forms.ModelForm):
                 self.instance.edition = edition
             for name, value in fixed.items():
                 setattr(self.instance, name, value)
+        elif getattr(self.instance, "edition_id", None) == edition.pk:
+            self.instance.edition = edition  # a form's file links by its edition: no query per row
         self.apply_choices(choices)
         if read_only:
             self.make_read_only()

@@ -279,6 +279,7 @@ class ChangeLine:
     label: str
     old: str
     new: str
+    href: str = ""  # a form's file: its download address
 
 
 @dataclass(frozen=True)
@@ -433,6 +434,13 @@ def _section_rows(edition: Edition, row_list: comparison.RowList) -> list[models
     return list(rows)
 
 
+def _file_href(edition: Edition, row: models.Model, item: comparison.Shown) -> str:
+    if not (isinstance(row, StandardForm) and item == "file" and row.file):
+        return ""
+    row.edition = edition  # the address names the edition's service and number: no query per row
+    return row.file.url
+
+
 def edition_sections(edition: Edition) -> list[ShownSection]:
     """Every section of an edition in statutory order, as the comparison shows values."""
     shown = []
@@ -446,7 +454,10 @@ def edition_sections(edition: Edition) -> list[ShownSection]:
             for row in _section_rows(edition, row_list):
                 lines = tuple(
                     ChangeLine(
-                        comparison.shown_label(row_list.model, item), "", comparison.shown_value(row, item)
+                        comparison.shown_label(row_list.model, item),
+                        "",
+                        comparison.shown_value(row, item),
+                        _file_href(edition, row, item),
                     )
                     for item in row_list.shown
                 )

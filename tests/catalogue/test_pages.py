@@ -133,7 +133,11 @@ def test_the_service_page_renders_every_section_for_a_citizen(client, passport):
         "только для варианта «Замена утраченного паспорта»",
     ]:
         assert expected in text, expected
-    assert 'href="/media/forms/' in response.content.decode()
+    form = passport.forms.get()
+    number = passport.service.registry_number
+    # The form downloads through the registry's view, never from MEDIA_ROOT.
+    assert f'href="/services/{number}/editions/1/forms/{form.pk}/"' in response.content.decode()
+    assert "/media/" not in response.content.decode()
 
 
 def test_the_questionnaire_narrows_the_page_to_one_variant(client, passport):

@@ -1,6 +1,8 @@
 """XML import: dry run, all or nothing, idempotence, drafts unless publishing, locations of
 errors, permission scoping, and hostile files."""
 
+import base64
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -12,6 +14,7 @@ from lxml import etree
 from registry.demo import load_demo, load_reference
 from registry.exchange.service import import_file
 from registry.models import AuditEvent, Edition, EditionStatus, Role, Service
+from tests import form_samples
 from tests.exchange.conftest import NS, administrator, assert_valid, export_xml, normalised, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +283,19 @@ def test_a_body_text_longer_than_a_cell_is_a_file_error_at_the_body(exported_fed
     (problem,) = report.file_errors
     assert problem.location.xpath == "/registry/bodies/body[1]/workingHours"
     assert "длиннее 32 767 знаков" in problem.message
+
+
+def test_a_form_whose_content_is_a_web_page_renamed_pdf_fails_at_its_form(exported_federal):
+    def html_as_pdf(root):
+        form = root.find(f"{NS}services").findall(f".//{NS}form")[0]
+        form.set("fileName", "zayavlenie.pdf")
+        form.set("sha256", hashlib.sha256(form_samples.HTML).hexdigest())
+        form.find(f"{NS}content").text = base64.b64encode(form_samples.HTML).decode()
+
+    path = edited(exported_federal, html_as_pdf)
+    before = snapshot()
+    report = import_file(path, actor=None, dry_run=False)
+    assert not report.ok and snapshot() == before
+    (problem,) = report.errors()
+    assert "по содержимому — веб-страница HTML" in problem.message
+    assert "/forms/form" in problem.location.xpath

@@ -29,6 +29,7 @@ from registry.demo import (
     load_reference,
 )
 from registry.models import (
+    FROZEN_STATUSES,
     Edition,
     EditionStatus,
     Level,
@@ -230,6 +231,19 @@ def test_forms_are_real_opendocument_files(demo):
         "//text:p/text()", namespaces={"text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
     )
     assert texts[0] == form.title
+
+
+def test_the_demos_forms_download_through_their_editions_visibility(demo, client):
+    public = StandardForm.objects.filter(edition__status__in=FROZEN_STATUSES).select_related("edition")
+    assert public.exists()
+    for form in public:
+        response = client.get(form.file.url)
+        assert response.status_code == 200, form.file.name
+        assert response["Content-Type"] == "application/vnd.oasis.opendocument.text"
+        assert response["Content-Disposition"].startswith("attachment;")
+    hidden = StandardForm.objects.exclude(edition__status__in=FROZEN_STATUSES)
+    for form in hidden:
+        assert client.get(form.file.url).status_code == 404, form.file.name
 
 
 # ---------------------------------------------------------------- idempotence

@@ -23,7 +23,7 @@ from registry.models import (
     StandardForm,
     normalize_name,
 )
-from tests import factories
+from tests import factories, form_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -372,10 +372,21 @@ def test_form_file_of_another_type_is_reported_on_file(name):
     assert error_codes(exc_info, "file") == ["invalid_extension"]
 
 
-@pytest.mark.parametrize("name", ["zayavlenie.pdf", "zayavlenie.DOCX", "blank.odt", "tablica.xlsx"])
-def test_form_file_of_an_office_type_is_valid(name):
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("zayavlenie.pdf", form_samples.PDF),
+        ("zayavlenie.DOCX", form_samples.docx()),
+        ("blank.odt", form_samples.odt()),
+        ("tablica.xlsx", form_samples.xlsx()),
+    ],
+)
+def test_form_file_of_an_office_type_is_valid(name, content):
     StandardForm(
-        edition=factories.edition(), kind=FormKind.REQUEST, title="Заявление", file=pdf(name)
+        edition=factories.edition(),
+        kind=FormKind.REQUEST,
+        title="Заявление",
+        file=SimpleUploadedFile(name, content),
     ).full_clean()
 
 

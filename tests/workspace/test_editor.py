@@ -21,7 +21,7 @@ from registry.models import (
 )
 from registry.services import edition_create_draft, edition_rows_update, edition_update
 from registry.workspace.sections import SECTIONS, SECTIONS_BY_SLUG, sections_for
-from tests import factories
+from tests import factories, form_samples
 from tests.workspace.helpers import published_service, user_with
 
 pytestmark = pytest.mark.django_db
@@ -405,6 +405,26 @@ INVALID = [
         "exe",
     ),
     (
+        "forms",
+        {
+            "forms-0-kind": ["request"],
+            "forms-0-title": ["Заявление"],
+            "forms-0-file": [SimpleUploadedFile("zayavlenie.pdf", form_samples.HTML, "application/pdf")],
+        },
+        "id_forms-0-file",
+        "по содержимому — веб-страница HTML",
+    ),
+    (
+        "forms",
+        {
+            "forms-0-kind": ["request"],
+            "forms-0-title": ["Заявление"],
+            "forms-0-file": [SimpleUploadedFile("zayavlenie.pdf", form_samples.SVG, "application/pdf")],
+        },
+        "id_forms-0-file",
+        "по содержимому — рисунок SVG",
+    ),
+    (
         "variants",
         {"variants-0-name": ["Выдача"], "variants-0-code": ["не код"]},
         "id_variants-0-code",
@@ -447,7 +467,7 @@ def test_invalid_input_is_refused_with_a_message_at_its_field(
 
 def test_a_file_over_the_size_limit_is_refused(signed_in, draft, settings):
     settings.REGISTRY_FORM_MAX_BYTES = 1024 * 1024
-    big = SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * (1024 * 1024 + 1), "application/pdf")
+    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (1024 * 1024), "application/pdf")
     response = post_section(
         signed_in,
         draft,
