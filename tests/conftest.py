@@ -17,7 +17,13 @@ def _fresh_caches():
 
 
 @pytest.fixture(scope="module")
-def demo_registry(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_media(tmp_path_factory):
+    """Where the demo's form files are written, once per module (see ``demo_registry``)."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def demo_registry(django_db_setup, django_db_blocker, demo_media):
     """The demo registry as ``manage.py load_demo --admin`` loads it, once per module.
 
     Loaded inside a transaction that is rolled back after the module, so no other module sees
@@ -32,7 +38,7 @@ def demo_registry(django_db_setup, django_db_blocker, tmp_path_factory):
 
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")),
+        override_settings(MEDIA_ROOT=demo_media),
         transaction.atomic(),
     ):
         load_demo()
