@@ -4,8 +4,12 @@ Django's gettext fallback (there is no message catalogue: the source strings are
 knows only two plural forms, singular for 1 and plural otherwise, which gives «21 ошибок» and
 «2 ошибок». Russian chooses among three by the last two digits."""
 
+from typing import TypeVar
 
-def plural_form(n: int, one: str, few: str, many: str) -> str:
+Form = TypeVar("Form")
+
+
+def plural_form(n: int, one: Form, few: Form, many: Form) -> Form:
     """The noun form for ``n``: one (1, 21, 101 …), few (2–4, 22–24 …), many (0, 5–20, 25 …)."""
     n = abs(n)
     if n % 10 == 1 and n % 100 != 11:

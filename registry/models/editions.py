@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from registry.validators import validate_exchangeable_text
+from registry.wording import plural_form
 from regulations.fields import HttpsURLField
 
 
@@ -263,16 +264,6 @@ DEADLINE_KIND_WORDS = {
 }
 
 
-def russian_plural_form(n: int) -> int:
-    """Which of three forms a noun takes after the number ``n``: 0 for 1, 21 … («1 день»), 1 for
-    2–4, 22–24 … («2 дня»), 2 otherwise («5 дней», «11 дней»)."""
-    if n % 10 == 1 and n % 100 != 11:
-        return 0
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return 1
-    return 2
-
-
 class Deadline(models.Model):
     """Срок: its kind, a positive number, a unit, a day type for days and months, a starting event."""
 
@@ -328,7 +319,7 @@ class Deadline(models.Model):
                 words.append(str(DAY_TYPE_GENITIVE[self.deadline_day_type][form]))
             words.append(str(UNIT_GENITIVE[self.deadline_unit][form]))
         else:
-            form = russian_plural_form(n)
+            form = plural_form(n, 0, 1, 2)
             if with_day_type:
                 words.append(str(DAY_TYPE_ACCUSATIVE[self.deadline_day_type][form]))
             words.append(str(UNIT_ACCUSATIVE[self.deadline_unit][form]))
