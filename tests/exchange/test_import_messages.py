@@ -348,3 +348,21 @@ def test_a_bad_ogrn_in_the_workbook_is_reported_at_its_cell_of_the_bodies_sheet(
         row,
         openpyxl.utils.get_column_letter(column),
     )
+
+
+def test_a_code_outside_its_list_in_the_workbook_lists_every_allowed_code(demo, tmp_path):
+    path = tmp_path / "federal.xlsx"
+    write_registry_xlsx(export_selection(ExportRequest(filters={"level": "federal"})), str(path))
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Услуги"]
+    column = [cell.value for cell in sheet[1]].index("Срок: единица") + 1
+    sheet.cell(2, column).value = "weeks"
+    workbook.save(path)
+
+    (problem,) = import_file(path, actor=None, dry_run=True).errors()
+
+    assert (problem.location.sheet, problem.location.row) == ("Услуги", 2)
+    assert problem.location.column == openpyxl.utils.get_column_letter(column)
+    assert problem.message.endswith(
+        "Допустимые значения: minutes (минут), hours (часов), days (дней), months (месяцев)."
+    )
