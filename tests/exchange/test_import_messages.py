@@ -281,6 +281,17 @@ def test_a_truncated_file_and_a_file_in_another_namespace_get_different_messages
     assert len({cut.message, foreign.message, version.message}) == 3
 
 
+def test_a_file_cut_inside_a_character_is_truncated_too(federal, tmp_path):
+    data = etree.tostring(federal, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    # The first byte of a two-byte Cyrillic letter past the middle, without its second byte.
+    middle = next(index for index in range(len(data) // 2, len(data)) if 0xD0 <= data[index] <= 0xD1)
+    path = tmp_path / "cut.xml"
+    path.write_bytes(data[: middle + 1])
+    (problem,) = import_file(path, actor=None, dry_run=True).file_errors
+    assert problem.message.startswith("Файл обрезан: данные кончаются в строке ")
+    assert problem.location.line == data[:middle].count(b"\n") + 1
+
+
 @pytest.mark.parametrize("undeclared", ["&nbsp;", "a & b"], ids=["entity", "ampersand"])
 def test_a_syntax_error_names_its_own_line_not_a_later_one(federal, tmp_path, undeclared):
     data = etree.tostring(federal, xml_declaration=True, encoding="utf-8", pretty_print=True)
