@@ -216,20 +216,32 @@ def _messages(error: ValidationError, model: type[models.Model] | None) -> list[
     if not hasattr(error, "error_dict"):
         return [(None, message) for message in error.messages]
     pairs = []
-    for name, errors in error.message_dict.items():
-        label = name
+    for name, errors in error.error_dict.items():
+        label, choices = name, ()
         if model is not None and name != "__all__":
             try:
-                label = str(model._meta.get_field(name).verbose_name)
+                model_field = model._meta.get_field(name)
+                label = str(model_field.verbose_name)
+                choices = model_field.flatchoices
             except Exception:  # noqa: BLE001 — a non-field key keeps its own name
                 label = name
-        for message in errors:
-            pairs.append(
-                (
-                    None if name == "__all__" else name,
-                    f"{label}: {message}" if label != "__all__" else message,
+        for item in errors:
+            for message in item.messages:
+                if getattr(item, "code", None) == "invalid_choice" and choices:
+                    # The file holds codes: every allowed one, with what it means.
+                    allowed = ", ".join(
+                        f"{value} ({text})" for value, text in choices if value not in ("", None)
+                    )
+                    message = _("%(message)s Допустимые значения: %(allowed)s.") % {
+                        "message": message,
+                        "allowed": allowed,
+                    }
+                pairs.append(
+                    (
+                        None if name == "__all__" else name,
+                        f"{label}: {message}" if label != "__all__" else message,
+                    )
                 )
-            )
     return pairs
 
 

@@ -26,7 +26,6 @@ _ENTRY = re.compile(
     r"^Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[^']*)')?: (?P<body>.*)$", re.S
 )
 _VALUE = re.compile(r"The value '(?P<value>.*)' (?:is not|has|is less|is greater|must)", re.S)
-_QUOTED_NUMBER = re.compile(r"'(-?[0-9.]+)'")
 _ALLOWED_NUMBER = re.compile(r"\('(?P<limit>[^']*)'\)")
 _ATOMIC = re.compile(
     r"^'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|list|union) type '(?P<type>[^']*)'",

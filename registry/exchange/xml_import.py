@@ -383,19 +383,37 @@ def _root_message(root: etree._Element) -> str:
     }
 
 
-def _ends_at(path: Path, line: int, column: int) -> bool:
+def _ends_at(path: Path, line: int, column: int, code: int) -> bool:
     """Whether (line, column), libxml2's place of an error, is the very end of the file: the
     parser ran out of data there. Its column counts characters from 1; a UTF-8 character is its
-    bytes less the continuation bytes (an exported file is one line of any length)."""
-    lines, last_characters = 1, 0
+    bytes less the continuation bytes (an exported file is one line of any length). A file cut
+    inside a character ends in an invalid character: that is the end too."""
+    lines, last_characters, tail = 1, 0, b""
     with path.open("rb") as handle:
         while chunk := handle.read(1024 * 1024):
+            tail = (tail + chunk)[-4:]
             breaks = chunk.count(b"\n")
             if breaks:
                 lines += breaks
                 chunk, last_characters = chunk.rsplit(b"\n", 1)[1], 0
             last_characters += len(chunk.translate(None, _CONTINUATION_BYTES))
-    return line >= lines and column > last_characters
+    if line < lines:
+        return False
+    if code == etree.ErrorTypes.ERR_INVALID_CHAR:
+        return _cut_character(tail)
+    return column > last_characters
+
+
+def _cut_character(tail: bytes) -> bool:
+    """Whether the bytes end inside a UTF-8 character (its lead byte without all of the rest)."""
+    for back in range(1, min(len(tail), 4) + 1):
+        byte = tail[-back]
+        if byte < 0x80:
+            return False
+        if byte >= 0xC0:
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return back < needed
+    return False
 
 
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
@@ -425,9 +443,7 @@ def _syntax_message(error: etree.XMLSyntaxError, path: Path) -> tuple[str, int]:
     if fatal:
         code, line, column, message = fatal[0].type, fatal[0].line, fatal[0].column, fatal[0].message
     place = {"line": line, "column": column or "?"}
-    if code == codes.ERR_TAG_NOT_FINISHED or (
-        code != codes.ERR_INVALID_CHAR and line and _ends_at(path, line, column)
-    ):
+    if code == codes.ERR_TAG_NOT_FINISHED or (line and _ends_at(path, line, column, code)):
         open_tag = _OPEN_TAG.search(message)
         message = _(
             "Файл обрезан: данные кончаются в строке %(line)s (позиция %(column)s)%(inside)s, а документ "

@@ -155,3 +155,30 @@ def test_a_terminated_postgresql_backend_ends_the_command_with_the_message_and_n
     # A new connection: the first service's draft went with the terminated transaction.
     assert drafts() == drafts_before == 0
     assert not Edition.objects.filter(short_name__endswith="(изменено)").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_terminated_postgresql_backend_during_the_web_apply_answers_503_and_writes_nothing(
+    tmp_path, client, monkeypatch
+):
+    first = publish(factories.complete_edition()).service
+    services = [first] + [
+        publish(factories.complete_edition(factories.service(provider=first.provider))).service
+        for _ in range(2)
+    ]
+    client.force_login(user_with_role("official", Role.OFFICIAL, first.provider))
+    file = io.BytesIO(renamed_export(tmp_path, services).read_bytes())
+    file.name = "registry.xml"
+    preview = client.post(reverse("exchange:upload"), {"file": file})
+    assert preview.context["report"].ok, list(preview.context["report"].lines())
+    applied = fail_after_first_service(monkeypatch, terminate_this_backend)
+
+    done = client.post(reverse("exchange:upload"), {"confirm": preview.context["token"]})
+
+    assert applied == ["updated"] and done.status_code == 503
+    page = done.content.decode()
+    assert INTERRUPTED in page and REPEAT in page and "connection" not in page
+    assert drafts() == 0
+    assert not Edition.objects.filter(short_name__endswith="(изменено)").exists()

@@ -281,6 +281,17 @@ def test_a_truncated_file_and_a_file_in_another_namespace_get_different_messages
     assert len({cut.message, foreign.message, version.message}) == 3
 
 
+def test_a_file_cut_inside_a_character_is_truncated_too(federal, tmp_path):
+    data = etree.tostring(federal, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    # The first byte of a two-byte Cyrillic letter past the middle, without its second byte.
+    middle = next(index for index in range(len(data) // 2, len(data)) if 0xD0 <= data[index] <= 0xD1)
+    path = tmp_path / "cut.xml"
+    path.write_bytes(data[: middle + 1])
+    (problem,) = import_file(path, actor=None, dry_run=True).file_errors
+    assert problem.message.startswith("Файл обрезан: данные кончаются в строке ")
+    assert problem.location.line == data[:middle].count(b"\n") + 1
+
+
 @pytest.mark.parametrize("undeclared", ["&nbsp;", "a & b"], ids=["entity", "ampersand"])
 def test_a_syntax_error_names_its_own_line_not_a_later_one(federal, tmp_path, undeclared):
     data = etree.tostring(federal, xml_declaration=True, encoding="utf-8", pretty_print=True)
@@ -347,4 +358,22 @@ def test_a_bad_ogrn_in_the_workbook_is_reported_at_its_cell_of_the_bodies_sheet(
         "Органы",
         row,
         openpyxl.utils.get_column_letter(column),
+    )
+
+
+def test_a_code_outside_its_list_in_the_workbook_lists_every_allowed_code(demo, tmp_path):
+    path = tmp_path / "federal.xlsx"
+    write_registry_xlsx(export_selection(ExportRequest(filters={"level": "federal"})), str(path))
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Услуги"]
+    column = [cell.value for cell in sheet[1]].index("Срок: единица") + 1
+    sheet.cell(2, column).value = "weeks"
+    workbook.save(path)
+
+    (problem,) = import_file(path, actor=None, dry_run=True).errors()
+
+    assert (problem.location.sheet, problem.location.row) == ("Услуги", 2)
+    assert problem.location.column == openpyxl.utils.get_column_letter(column)
+    assert problem.message.endswith(
+        "Допустимые значения: minutes (минут), hours (часов), days (дней), months (месяцев)."
     )
