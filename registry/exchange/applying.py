@@ -731,13 +731,11 @@ class _Importer:
         return ImportFailure("; ".join(m for _n, m in _messages(error, None)), locate("edition", None, None))
 
     def _publish(self, draft: Edition, record: dict) -> None:
+        # Approval and publication check the cited acts on the same date: the file's.
+        effective_date = record["edition"]["effective_date"] or timezone.localdate()
         draft = edition_submit(edition=draft, actor=self.actor, comment=_("Загружено из файла обмена."))
-        draft = edition_approve(edition=draft, actor=self.actor)
-        edition_publish(
-            edition=draft,
-            actor=self.actor,
-            effective_date=record["edition"]["effective_date"] or timezone.localdate(),
-        )
+        draft = edition_approve(edition=draft, actor=self.actor, effective_date=effective_date)
+        edition_publish(edition=draft, actor=self.actor, effective_date=effective_date)
 
 
 __all__ = ["FileStash", "ImportFailure", "ImportSource", "ParsedService", "run_import"]

@@ -36,7 +36,7 @@ from registry.models import (
     StandardForm,
     Variant,
 )
-from registry.services import PublicationRefused, edition_approve, edition_publish, edition_submit
+from registry.services import PublicationRefused, edition_submit
 from registry.validation import Finding, Severity, ValidationReport, validate_edition
 from registry.validation.catalogue import CATALOGUE_PATH, render_catalogue
 from registry.validation.rules import RULES, RuleKind
@@ -1092,9 +1092,9 @@ TEXT_CODE = "edition.text_not_exchangeable"
 
 
 def refused_publication(edition: Edition) -> PublicationRefused:
-    edition = edition_approve(edition=edition_submit(edition=edition, actor=None), actor=None)
+    """The refusal on the way to publication: submission already runs the validator."""
     with pytest.raises(PublicationRefused) as refused:
-        edition_publish(edition=edition, actor=None)
+        edition_submit(edition=edition, actor=None)
     return refused.value
 
 
@@ -1121,7 +1121,7 @@ def test_a_control_character_planted_in_a_document_name_refuses_publication():
     )
     refused = refused_publication(edition)
     assert [f.code for f in refused.findings] == [TEXT_CODE]
-    assert Edition.objects.get(pk=edition.pk).status == "approved"
+    assert Edition.objects.get(pk=edition.pk).status == "draft"
 
 
 def test_a_text_longer_than_an_excel_cell_refuses_publication():
