@@ -137,7 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "ru")
-LANGUAGES = [("ru", "Русский"), ("en", "English")]
+# Russian only until the interface has an English translation: otherwise a browser asking for
+# English gets Django's own messages («Enter a number.») amid the Russian ones.
+LANGUAGES = [("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
