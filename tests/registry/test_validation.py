@@ -379,7 +379,49 @@ class RuleCase:
         return self.code
 
 
+def rows_set(model, **values):
+    def mutate(ed):
+        model.objects.filter(edition=ed).update(**values)
+
+    return mutate
+
+
+def blank_ground(kind, flag):
+    """A ground of the kind whose text is not yet written (a draft's half-filled row)."""
+    return chain(
+        set_fields(**{flag: False}),
+        add_ground(kind),
+        lambda ed: Ground.objects.filter(edition=ed, kind=kind).update(text=""),
+    )
+
+
+def written_ground(kind, flag):
+    return chain(set_fields(**{flag: False}), add_ground(kind))
+
+
+GROUND_TEXT_CASES = [
+    ("accept_refusal_grounds", GroundKind.ACCEPT_REFUSAL, "no_accept_refusal_grounds", False),
+    ("suspension_and_refusal_grounds", GroundKind.SUSPENSION, "no_suspension_grounds", False),
+    ("correction", GroundKind.CORRECTION_REFUSAL, "no_correction_refusal_grounds", True),
+    ("duplicate", GroundKind.DUPLICATE_REFUSAL, "no_duplicate_refusal_grounds", True),
+    ("without_consideration", GroundKind.WITHOUT_CONSIDERATION, "no_without_consideration_grounds", True),
+]
+
 CASES = [
+    RuleCase("result.row_incomplete", rows_set(Result, name=""), rows_set(Result, document_form="на бумаге")),
+    RuleCase("legal_bases.act_missing", rows_set(LegalBasis, act=None), rows_set(LegalBasis, article="")),
+    RuleCase("documents.row_incomplete", rows_set(Document, name=""), rows_set(Document, note="")),
+    *(
+        RuleCase(
+            f"{requirement}.ground_text_missing",
+            blank_ground(kind, flag),
+            written_ground(kind, flag),
+            single=single,
+        )
+        for requirement, kind, flag, single in GROUND_TEXT_CASES
+    ),
+    RuleCase("fee.row_incomplete", chain(paid(), rows_set(Fee, amount=None)), paid()),
+    RuleCase("quality_indicators.row_incomplete", rows_set(QualityIndicator, kind=""), yes_no_indicator_only),
     RuleCase(
         "edition.change_not_described",
         as_second_edition(change_note=""),
@@ -927,10 +969,17 @@ def test_incomplete_deadline_of_a_variant_names_the_variant():
 
     [finding] = validate_edition(edition).findings
 
-    assert (finding.code, finding.field, finding.item) == (
+    # Shown and edited with the variants: at the variant's own row of that list.
+    assert (finding.code, finding.section, finding.field, finding.item, finding.row) == (
         "deadline.incomplete",
-        "deadline_day_type",
+        "variants",
+        "variants",
         "Выдача",
+        0,
+    )
+    assert (
+        finding.message
+        == "Вариант «Выдача»: укажите, в каких днях исчисляется срок: в рабочих или календарных."
     )
 
 

@@ -430,7 +430,11 @@ def test_invalid_input_is_refused_with_a_message_at_its_field(
     for name, value in changes.items():
         if not isinstance(value[0], SimpleUploadedFile) and name in data and "DELETE" not in name:
             # A choice the page does not offer cannot be shown as chosen.
-            offered = name not in ("edition-available_in_mfc", "edition-deadline_unit", "indicators-0-comparison")
+            offered = name not in (
+                "edition-available_in_mfc",
+                "edition-deadline_unit",
+                "indicators-0-comparison",
+            )
             if offered and not name.endswith(("categories", "channels")):
                 assert data[name] == value, name
 
