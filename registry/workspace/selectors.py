@@ -13,12 +13,14 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from registry import comparison
 from registry.models import (
     OPEN_STATUSES,
     ApplicantAttribute,
+    AttributeValue,
     AuditEvent,
     Document,
     Edition,
@@ -310,13 +312,38 @@ ROW_MODELS = {
 }
 
 
+# The parts of an edition the demo loader names in its audit keys ("variant.<code>",
+# "applicantattribute.<code>.<field>"): a part by its code, not a row by its key.
+PART_MODELS = {model._meta.model_name: model for model in (Variant, ApplicantAttribute, AttributeValue)}
+
+
 def _label(model: type[models.Model] | None, name: str) -> str:
+    """A stored change's key as a reader sees it. Besides fields, a key may name a reverse
+    relation (the demo loader's ``"grounds": [old count, new count]``) or a part by its code."""
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        model_field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a field removed since the event was written keeps its name
-        return name
+        return _part_label(name)
+    if model_field.auto_created and not model_field.concrete:
+        # A reverse relation has no verbose_name of its own: it stands for the related rows.
+        return capfirst(model_field.related_model._meta.verbose_name_plural)
+    return str(model_field.verbose_name)
+
+
+def _part_label(key: str) -> str:
+    """``variant.general``, ``variants.general.attribute_values`` or
+    ``applicantattribute.age.name``: the part's name, its code and the field changed."""
+    model_name, _sep, rest = key.partition(".")
+    model = PART_MODELS.get(model_name) or PART_MODELS.get(model_name.removesuffix("s"))
+    code, _sep, field_name = rest.partition(".")
+    if model is None or not code:
+        return key
+    label = _("%(part)s «%(code)s»") % {"part": capfirst(model._meta.verbose_name), "code": code}
+    if field_name:
+        return f"{label}: {_label(model, field_name)}"
+    return label
 
 
 def _value(model: type[models.Model] | None, name: str, value: Any) -> str:
