@@ -1037,3 +1037,28 @@ def test_sections_the_law_does_not_require_are_marked_optional(signed_in, body):
     )
     assert "--optional" in states[str(SECTIONS_BY_SLUG["forms"].title)]
     assert "--complete" in states[str(SECTIONS_BY_SLUG["documents"].title)]
+
+
+def test_half_filled_rows_do_not_break_the_pages_and_exports_that_read_drafts(
+    signed_in, draft, administrator, client
+):
+    for slug, changes in [
+        ("deadline", {"edition-deadline_value": ["5"]}),
+        ("legal_bases", {"legal_bases-0-article": ["14"]}),
+        ("documents", {"documents_applicant-0-note": ["Подлинник"]}),
+        ("fees", {"fees-0-name": ["Государственная пошлина"]}),
+        ("indicators", {"indicators-0-name": ["Обращения"]}),
+        ("grounds", {"grounds_refusal-0-article": ["7"]}),
+    ]:
+        assert post_section(signed_in, draft, slug, changes).status_code == 302, slug
+    assert signed_in.get(reverse("workspace:edition", kwargs={"pk": draft.pk})).status_code == 200
+    service_page = reverse("workspace:service", kwargs={"registry_number": draft.service.registry_number})
+    assert signed_in.get(service_page).status_code == 200
+    client.force_login(administrator)
+    number = draft.service.registry_number
+    for export_format in ("xml", "xlsx"):
+        response = client.get(
+            reverse("exchange:export"), {"format": export_format, "content": "drafts", "service": number}
+        )
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, body[:500]
