@@ -771,13 +771,15 @@ class _Importer:
         return ImportFailure("; ".join(m for _n, m in _messages(error, None)), locate("edition", None, None))
 
     def _publish(self, draft: Edition, record: dict) -> None:
-        draft = edition_submit(edition=draft, actor=self.actor, comment=_("Загружено из файла обмена."))
-        draft = edition_approve(edition=draft, actor=self.actor)
-        edition_publish(
-            edition=draft,
-            actor=self.actor,
-            effective_date=record["edition"]["effective_date"] or timezone.localdate(),
-        )
+        # Approval and publication check the cited acts on the same date: the file's.
+        effective_date = record["edition"]["effective_date"] or timezone.localdate()
+        try:
+            draft = edition_submit(edition=draft, actor=self.actor, comment=_("Загружено из файла обмена."))
+            draft = edition_approve(edition=draft, actor=self.actor, effective_date=effective_date)
+        except PublicationRefused as refused:
+            # The file asked for publication: its report says the record was not published.
+            raise PublicationRefused(findings=refused.findings, params={"number": draft.number}) from refused
+        edition_publish(edition=draft, actor=self.actor, effective_date=effective_date)
 
 
 __all__ = ["FileStash", "ImportFailure", "ImportSource", "ParsedService", "run_import"]

@@ -328,26 +328,13 @@ class Deadline(models.Model):
         return " ".join(words)
 
     def deadline_errors(self) -> dict[str, ValidationError]:
+        """What no deadline can be. A half-entered one (a number without its unit, days without
+        their kind) is kept in a draft: the publication validator names it (deadline.incomplete)."""
         errors: dict[str, ValidationError] = {}
         if self.deadline_value is not None and self.deadline_value <= 0:
             errors["deadline_value"] = ValidationError(
                 _("Срок предоставления услуги должен быть положительным числом."),
                 code="deadline_not_positive",
-            )
-        if (self.deadline_value or self.deadline_day_type) and not self.deadline_unit:
-            errors["deadline_unit"] = ValidationError(
-                _("Укажите единицу срока: минуты, часы, дни или месяцы."),
-                code="deadline_unit_required",
-            )
-        if self.deadline_unit and self.deadline_value is None:
-            errors["deadline_value"] = ValidationError(
-                _("Укажите число: сколько %(unit)s длится срок."),
-                code="deadline_value_required",
-                params={"unit": self.get_deadline_unit_display()},
-            )
-        if self.deadline_unit in (DeadlineUnit.DAYS, DeadlineUnit.MONTHS) and not self.deadline_day_type:
-            errors["deadline_day_type"] = ValidationError(
-                _("Укажите, рабочие или календарные дни."), code="deadline_day_type_required"
             )
         if self.deadline_unit in (DeadlineUnit.MINUTES, DeadlineUnit.HOURS) and self.deadline_day_type:
             errors["deadline_day_type"] = ValidationError(
@@ -358,14 +345,12 @@ class Deadline(models.Model):
 
     @staticmethod
     def deadline_constraints(prefix: str) -> list[models.BaseConstraint]:
+        # Not "a number has its unit": drafts keep half-entered deadlines (the validator refuses
+        # to publish them; a published edition's is checked by edition_deadline_has_unit).
         return [
             models.CheckConstraint(
                 condition=Q(deadline_value__isnull=True) | Q(deadline_value__gt=0),
                 name=f"{prefix}_deadline_positive",
-            ),
-            models.CheckConstraint(
-                condition=Q(deadline_value__isnull=True) | ~Q(deadline_unit=""),
-                name=f"{prefix}_deadline_has_unit",
             ),
         ]
 
@@ -585,6 +570,12 @@ class Edition(Deadline):
             models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
             *Deadline.deadline_constraints("edition"),
             models.CheckConstraint(
+                condition=~Q(status__in=FROZEN_STATUSES)
+                | Q(deadline_value__isnull=True)
+                | ~Q(deadline_unit=""),
+                name="edition_deadline_has_unit",
+            ),
+            models.CheckConstraint(
                 condition=Q(registration_term_value__isnull=True) | Q(registration_term_value__gt=0),
                 name="edition_registration_term_positive",
             ),
@@ -629,14 +620,11 @@ class Edition(Deadline):
                 _("Срок регистрации должен быть положительным числом."),
                 code="registration_term_value_not_positive",
             )
-        elif self.registration_term in (RegistrationTerm.MINUTES, RegistrationTerm.WORKING_DAYS):
-            if not self.registration_term_value:
-                errors["registration_term_value"] = ValidationError(
-                    _("Укажите число для срока регистрации «%(term)s»."),
-                    code="registration_term_value_required",
-                    params={"term": self.get_registration_term_display()},
-                )
-        elif self.registration_term_value is not None:
+        elif self.registration_term in (RegistrationTerm.SAME_DAY, RegistrationTerm.NEXT_WORKING_DAY) and (
+            self.registration_term_value is not None
+        ):
+            # A term without its number, or a number whose term is not chosen yet, is kept in a
+            # draft: the validator names it (registration_term.value_missing, .missing).
             errors["registration_term_value"] = ValidationError(
                 _("Число указывается только для срока регистрации в минутах или рабочих днях."),
                 code="registration_term_value_not_applicable",

@@ -74,7 +74,10 @@ class Result(EditionItem):
     kind = models.CharField(
         _("вид результата"), max_length=16, choices=ResultKind.choices, default=ResultKind.DOCUMENT
     )
-    name = models.CharField(_("результат"), max_length=1000, validators=[validate_exchangeable_text])
+    # Blank only in a draft's half-filled row: the validator refuses to publish it.
+    name = models.CharField(
+        _("результат"), max_length=1000, blank=True, validators=[validate_exchangeable_text]
+    )
     document_form = models.CharField(
         _("форма документа"),
         max_length=500,
@@ -96,6 +99,16 @@ class LegalBasis(EditionItem, Citation):
 
     edition = models.ForeignKey(
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="legal_bases"
+    )
+    # Empty only in a draft's half-filled row (an article typed, the act not yet chosen): the
+    # validator refuses to publish it (legal_bases.act_missing).
+    act = models.ForeignKey(
+        "regulations.LegalAct",
+        verbose_name=_("нормативный правовой акт"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     note = models.CharField(
         _("пояснение"), max_length=500, blank=True, validators=[validate_exchangeable_text]
@@ -130,7 +143,7 @@ class Document(EditionItem):
     )
     source = models.CharField(_("перечень"), max_length=16, choices=DocumentSource.choices)
     name = models.CharField(
-        _("наименование документа"), max_length=1000, validators=[validate_exchangeable_text]
+        _("наименование документа"), max_length=1000, blank=True, validators=[validate_exchangeable_text]
     )
     name_key = models.CharField(max_length=1000, editable=False)
     presentation = models.CharField(
@@ -154,14 +167,15 @@ class Document(EditionItem):
         verbose_name_plural = _("документы")
         constraints = [
             # A document appears once per edition (or variant): in one of the two lists only.
+            # Rows of a draft still without a name are not "the same document".
             models.UniqueConstraint(
                 fields=["edition", "name_key"],
-                condition=Q(variant__isnull=True),
+                condition=Q(variant__isnull=True) & ~Q(name_key=""),
                 name="document_unique_in_edition",
             ),
             models.UniqueConstraint(
                 fields=["edition", "variant", "name_key"],
-                condition=Q(variant__isnull=False),
+                condition=Q(variant__isnull=False) & ~Q(name_key=""),
                 name="document_unique_in_variant",
             ),
             models.CheckConstraint(condition=Q(copies__gte=1), name="document_copies_positive"),
@@ -228,7 +242,7 @@ class Ground(EditionItem, OptionalCitation):
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="grounds"
     )
     kind = models.CharField(_("вид основания"), max_length=32, choices=GroundKind.choices)
-    text = models.TextField(_("основание"), validators=[validate_exchangeable_text])
+    text = models.TextField(_("основание"), blank=True, validators=[validate_exchangeable_text])
 
     class Meta(EditionItem.Meta):
         verbose_name = _("основание")
@@ -244,13 +258,16 @@ class Fee(EditionItem, OptionalCitation):
     edition = models.ForeignKey(
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="fees"
     )
+    # Name and amount are blank only in a draft's half-filled row: the validator refuses to
+    # publish it (fee.row_incomplete).
     name = models.CharField(
         _("за что взимается"),
         max_length=500,
+        blank=True,
         help_text=_("Например: «за выдачу паспорта взамен утраченного»"),
         validators=[validate_exchangeable_text],
     )
-    amount = models.DecimalField(_("размер, руб."), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("размер, руб."), max_digits=12, decimal_places=2, null=True, blank=True)
     applicant_category = models.ForeignKey(
         "registry.ApplicantCategory",
         verbose_name=_("категория заявителей"),
@@ -279,6 +296,8 @@ class Fee(EditionItem, OptionalCitation):
         ]
 
     def __str__(self) -> str:
+        if self.amount is None:
+            return f"{self.name}: {_('размер не указан')}"
         return f"{self.name}: {self.amount} ₽"
 
     def clean(self) -> None:
@@ -286,15 +305,6 @@ class Fee(EditionItem, OptionalCitation):
         if self.amount is not None and self.amount < 0:
             errors["amount"] = ValidationError(
                 _("Размер платы не может быть отрицательным."), code="fee_amount_negative"
-            )
-        if self.amount is not None and not self.act_id:
-            errors["act"] = ValidationError(
-                _(
-                    "Размер платы «%(name)s» указан без правового основания: выберите акт и "
-                    "статью, которыми установлена плата (например, ст. 333.33 НК РФ)."
-                ),
-                code="fee_without_legal_basis",
-                params={"name": self.name},
             )
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             errors["valid_to"] = ValidationError(
@@ -323,9 +333,12 @@ class QualityIndicator(EditionItem):
     edition = models.ForeignKey(
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="indicators"
     )
-    kind = models.CharField(_("вид показателя"), max_length=16, choices=IndicatorKind.choices)
-    name = models.CharField(_("показатель"), max_length=1000, validators=[validate_exchangeable_text])
-    comparison = models.CharField(_("условие"), max_length=4, choices=IndicatorComparison.choices)
+    # Blank only in a draft's half-filled row: the validator refuses to publish it.
+    kind = models.CharField(_("вид показателя"), max_length=16, choices=IndicatorKind.choices, blank=True)
+    name = models.CharField(
+        _("показатель"), max_length=1000, blank=True, validators=[validate_exchangeable_text]
+    )
+    comparison = models.CharField(_("условие"), max_length=4, choices=IndicatorComparison.choices, blank=True)
     target_value = models.DecimalField(
         _("целевое значение"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -343,17 +356,6 @@ class QualityIndicator(EditionItem):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        errors = self.variant_errors()
-        if self.comparison and self.comparison != IndicatorComparison.YES_NO and self.target_value is None:
-            errors["target_value"] = ValidationError(
-                _("Укажите целевое значение показателя «%(name)s»."),
-                code="indicator_target_required",
-                params={"name": self.name},
-            )
-        if errors:
-            raise ValidationError(errors)
 
 
 class FormKind(models.TextChoices):

@@ -10,6 +10,7 @@ from registry.services.editing import RowsUpdate, edition_rows_update, edition_u
 from registry.services.errors import (
     ActionForbidden,
     AmendmentNotNamed,
+    ApprovalRefused,
     CommentRequired,
     EditConflict,
     EditionNotEditable,
@@ -23,6 +24,7 @@ from registry.services.errors import (
     ScheduledEditionPending,
     ServiceNotWithdrawn,
     ServiceWithdrawn,
+    SubmissionRefused,
     UnknownField,
     WithdrawalIncomplete,
     WorkflowError,
@@ -46,6 +48,7 @@ from registry.services.service_records import (
 __all__ = [
     "ActionForbidden",
     "AmendmentNotNamed",
+    "ApprovalRefused",
     "CommentRequired",
     "EditConflict",
     "EditionNotEditable",
@@ -61,6 +64,7 @@ __all__ = [
     "ScheduledEditionPending",
     "ServiceNotWithdrawn",
     "ServiceWithdrawn",
+    "SubmissionRefused",
     "UnknownField",
     "WithdrawalIncomplete",
     "WorkflowError",

@@ -132,6 +132,29 @@ class PublicationRefused(WorkflowError):
         return [finding.code for finding in self.findings]
 
 
+class SubmissionRefused(PublicationRefused):
+    """Submitting for review runs the publication validator too: a reviewer is never asked to
+    approve what could not be published. A subclass, so every caller that reports a refused
+    publication with its findings (importers, loaders) reports this one as well."""
+
+    code = "submission_refused"
+    message = _(
+        "Редакция № %(number)s не отправлена на согласование: проверка по ст. 14 210-ФЗ нашла "
+        "ошибок — %(count)s. Исправьте их в черновике и отправьте редакцию снова."
+    )
+
+
+class ApprovalRefused(PublicationRefused):
+    """Approval re-runs the validator: a rule or a cited act may have changed since submission."""
+
+    code = "approval_refused"
+    message = _(
+        "Редакция № %(number)s не утверждена: проверка по ст. 14 210-ФЗ на дату вступления в силу "
+        "%(date)s нашла ошибок — %(count)s (акты или правила проверки могли измениться после "
+        "отправки на согласование). Верните редакцию на доработку с замечаниями."
+    )
+
+
 class EditConflict(WorkflowError):
     """Someone saved the draft since this user opened it; nothing of this save was applied.
 

@@ -40,12 +40,14 @@ from registry.services.checks import (
 from registry.services.copying import edition_copy
 from registry.services.errors import (
     AmendmentNotNamed,
+    ApprovalRefused,
     CommentRequired,
     EffectiveDateBeforeCurrent,
     FourEyesViolation,
     OpenEditionExists,
     PublicationRefused,
     ServiceWithdrawn,
+    SubmissionRefused,
     WorkflowError,
 )
 
@@ -146,6 +148,8 @@ def edition_submit(*, edition: Edition, actor: User, comment: str = "") -> Editi
             service=edition.service,
         )
         require_status(edition, [EditionStatus.DRAFT], action=_("отправить на согласование"))
+        # The draft as stored, on its entered effective date (today when it has none).
+        _require_valid(edition, SubmissionRefused, params={"number": edition.number})
         return _transition(
             edition, EditionStatus.SUBMITTED, actor=actor, kind=AuditEventKind.SUBMITTED, comment=comment
         )
@@ -185,7 +189,15 @@ def _require_second_pair_of_eyes(actor: User, edition: Edition, *, allowed: bool
     require_role(False, action=action, who=REVIEWER_OR_ADMIN, service=edition.service)
 
 
-def edition_approve(*, edition: Edition, actor: User, comment: str = "") -> Edition:
+def edition_approve(
+    *, edition: Edition, actor: User, comment: str = "", effective_date: datetime.date | None = None
+) -> Edition:
+    """Approve a submitted edition for the date it takes effect on.
+
+    The date is the given one, else the one entered in the draft, else today: an approved
+    edition always has its effective date, and the validator is run again on that date (a
+    cited act may have been repealed since submission), refusing with its errors
+    (ApprovalRefused.findings) and changing nothing."""
     with transaction.atomic():
         edition = lock_edition(edition)
         require_visible_edition(actor, edition)
@@ -193,24 +205,35 @@ def edition_approve(*, edition: Edition, actor: User, comment: str = "") -> Edit
             actor, edition, allowed=can_approve_edition(actor, edition), action=str(_("утверждать редакцию"))
         )
         require_status(edition, [EditionStatus.SUBMITTED], action=_("утвердить"))
+        date = effective_date or edition.effective_date or timezone.localdate()
+        old_date = edition.effective_date
+        _require_not_before_current(edition, date)
+        _store_effective_date(edition, date)
+        _require_valid(edition, ApprovalRefused, params={"number": edition.number, "date": format_date(date)})
         return _transition(
-            edition, EditionStatus.APPROVED, actor=actor, kind=AuditEventKind.APPROVED, comment=comment
+            edition,
+            EditionStatus.APPROVED,
+            actor=actor,
+            kind=AuditEventKind.APPROVED,
+            comment=comment,
+            earlier={"effective_date": old_date},
         )
 
 
-def _check_publishable(edition: Edition, effective_date: datetime.date) -> Edition | None:
-    """Refuse unless the edition may take effect on the date; returns the edition it replaces.
+def _require_valid(edition: Edition, refusal: type[PublicationRefused], *, params: dict[str, Any]) -> None:
+    """Run the publication validator on the edition as stored; its errors refuse the action."""
+    from registry.validation import validate_edition
 
-    Stores the effective date first: the validator checks the cited acts on that date. The
-    caller's transaction rolls the date back when anything here refuses."""
-    service = edition.service
-    if service.is_withdrawn:
-        raise service_withdrawn_error(service)
-    if edition.number > 1 and not edition.amending_act_id and not edition.change_note.strip():
-        raise AmendmentNotNamed(params={"number": edition.number})
+    report = validate_edition(edition)
+    if report.errors:
+        raise refusal(findings=report.errors, params=params)
+
+
+def _require_not_before_current(edition: Edition, effective_date: datetime.date) -> Edition | None:
+    """The published edition this one replaces (locked), refusing a date earlier than its."""
     current = (
         Edition.objects.select_for_update(of=("self",))
-        .filter(service=service, status=EditionStatus.PUBLISHED)
+        .filter(service=edition.service, status=EditionStatus.PUBLISHED)
         .exclude(pk=edition.pk)
         .first()
     )
@@ -222,14 +245,27 @@ def _check_publishable(edition: Edition, effective_date: datetime.date) -> Editi
                 "current_date": format_date(current.effective_date),
             }
         )
+    return current
+
+
+def _store_effective_date(edition: Edition, effective_date: datetime.date) -> None:
+    """Stored before validating: the validator checks the cited acts on that date. The caller's
+    transaction rolls the date back when anything after it refuses."""
     if edition.effective_date != effective_date:
         edition.effective_date = effective_date
         edition.save(update_fields=["effective_date", "updated_at"])
-    from registry.validation import validate_edition
 
-    report = validate_edition(edition)
-    if report.errors:
-        raise PublicationRefused(findings=report.errors, params={"number": edition.number})
+
+def _check_publishable(edition: Edition, effective_date: datetime.date) -> Edition | None:
+    """Refuse unless the edition may take effect on the date; returns the edition it replaces."""
+    service = edition.service
+    if service.is_withdrawn:
+        raise service_withdrawn_error(service)
+    if edition.number > 1 and not edition.amending_act_id and not edition.change_note.strip():
+        raise AmendmentNotNamed(params={"number": edition.number})
+    current = _require_not_before_current(edition, effective_date)
+    _store_effective_date(edition, effective_date)
+    _require_valid(edition, PublicationRefused, params={"number": edition.number})
     return current
 
 

@@ -138,12 +138,13 @@ def validate_loaded(
                     Finding(
                         code=rule.code,
                         severity=severity,
-                        section=requirement.section,
+                        section=hit.section or requirement.section,
                         requirement_code=requirement.code,
                         citation=citation,
                         message=hit.message,
                         field=hit.field,
                         item=hit.item,
+                        row=hit.row,
                     ),
                 )
         if requirement.is_mandatory:
@@ -191,4 +192,5 @@ def registry_finding(rule: Rule, hit: Hit) -> Finding:
         message=hit.message,
         field=hit.field,
         item=hit.item,
+        row=hit.row,
     )

@@ -18,7 +18,8 @@ class Finding:
     """One problem of an edition.
 
     ``requirement_code`` is the code of the statutory requirement the finding answers to,
-    or None for the registry's own rules (they have no citation either).
+    or None for the registry's own rules (they have no citation either). ``row`` places a
+    finding about one row of a list (``field``) at that row.
     """
 
     code: str
@@ -29,6 +30,9 @@ class Finding:
     message: str
     field: str | None = None
     item: str = ""
+    # The row's place (from 0) in the editor's list named by ``field``, when the finding is
+    # about one row: the editor links to the row itself.
+    row: int | None = None
 
     @property
     def is_error(self) -> bool:

@@ -52,13 +52,15 @@ class RuleKind(models.TextChoices):
 class Hit:
     """One problem a rule saw: what to do about it, and where.
 
-    ``section`` places the finding of a registry rule whose problems can sit in any section
-    (text the exchange cannot carry) in the section of each problem instead of the rule's."""
+    ``section`` places the finding in the section of each problem instead of the rule's or the
+    requirement's: text the exchange cannot carry sits in any section, a variant's deadline is
+    edited with the variants. ``row`` is the row's place in the list ``field`` names."""
 
     message: str
     field: str | None = None
     item: str = ""
     section: str | None = None
+    row: int | None = None
 
 
 Check = Callable[[EditionFacts], Iterable[Hit]]
@@ -174,6 +176,42 @@ def label(text: str) -> str:
 
 def field_label(name: str) -> str:
     return str(Edition._meta.get_field(name).verbose_name)
+
+
+def in_editor_order(rows: Iterable[Any]) -> list[Any]:
+    """A list's rows in the order the editor shows them, so "строка N" is the same row there."""
+    return sorted(rows, key=lambda row: (row.order, row.pk))
+
+
+def is_blank(row: Any, name: str) -> bool:
+    value = getattr(row, row._meta.get_field(name).attname)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def incomplete_rows(
+    rows: Iterable[Any], *, title: str, field: str, required: tuple[str, ...], name: str | None = None
+) -> Iterator[Hit]:
+    """A hit for each row of one editor list that lacks a value the statute needs: the draft
+    keeps such a row (a draft may be saved half-filled), the validator names it."""
+    for index, row in enumerate(in_editor_order(rows)):
+        missing = [
+            row._meta.get_field(required_name) for required_name in required if is_blank(row, required_name)
+        ]
+        if not missing:
+            continue
+        shown = label(getattr(row, name)) if name and not is_blank(row, name) else ""
+        place = _("%(list)s, строка %(row)s") % {"list": title, "row": index + 1}
+        yield Hit(
+            _("%(place)s%(name)s: заполните %(fields)s.")
+            % {
+                "place": place,
+                "name": f" («{shown}»)" if shown else "",
+                "fields": ", ".join(f"«{model_field.verbose_name}»" for model_field in missing),
+            },
+            field,
+            f"{place} ({shown})" if shown else place,
+            row=index,
+        )
 
 
 def act_not_in_force_hit(facts: EditionFacts, act: Any, cited_as: str, field: str, item: str) -> Hit:
@@ -417,6 +455,18 @@ def result_form_missing(facts: EditionFacts) -> Iterator[Hit]:
 
 
 @rule(
+    "result.row_incomplete",
+    requirement="result",
+    kind=RuleKind.FILLED,
+    description=gettext_lazy("В строке перечня результатов не указан сам результат."),
+)
+def result_row_incomplete(facts: EditionFacts) -> Iterator[Hit]:
+    yield from incomplete_rows(
+        facts.results, title=_("Результаты предоставления услуги"), field="results", required=("name",)
+    )
+
+
+@rule(
     "result.variant_without_result",
     requirement="result",
     kind=RuleKind.FILLED,
@@ -442,9 +492,26 @@ def result_variant_without_result(facts: EditionFacts) -> Iterator[Hit]:
 # ---------------------------------------------------------------------------------------------
 
 
-def deadline_holders(facts: EditionFacts) -> list[tuple[Any, str]]:
-    """The edition and its variants, each with the label its findings carry."""
-    return [(facts.edition, ""), *((variant, label(variant.name)) for variant in facts.variants)]
+@dataclass(frozen=True)
+class DeadlineHolder:
+    """The edition or a variant: where a finding about its deadline is shown and edited."""
+
+    holder: Any
+    item: str = ""
+    field: str = "deadline_value"
+    section: str | None = None
+    row: int | None = None
+
+
+def deadline_holders(facts: EditionFacts) -> list[DeadlineHolder]:
+    """The edition (the deadline page) and its variants (each at its row of the variants list)."""
+    return [
+        DeadlineHolder(facts.edition),
+        *(
+            DeadlineHolder(variant, label(variant.name), "variants", "variants", index)
+            for index, variant in enumerate(in_editor_order(facts.variants))
+        ),
+    ]
 
 
 @rule(
@@ -454,7 +521,7 @@ def deadline_holders(facts: EditionFacts) -> list[tuple[Any, str]]:
     description=gettext_lazy("Не указан срок предоставления услуги ни для услуги, ни для вариантов."),
 )
 def deadline_missing(facts: EditionFacts) -> Iterator[Hit]:
-    if not any(holder.has_deadline for holder, _label in deadline_holders(facts)):
+    if not any(place.holder.has_deadline for place in deadline_holders(facts)):
         yield Hit(
             _(
                 "Укажите срок предоставления услуги: число, единицу (дни, часы), рабочие или "
@@ -473,20 +540,32 @@ def deadline_missing(facts: EditionFacts) -> Iterator[Hit]:
     ),
 )
 def deadline_incomplete(facts: EditionFacts) -> Iterator[Hit]:
-    for holder, item in deadline_holders(facts):
+    # A draft keeps a half-entered deadline (a number without its unit …): this is where it is named.
+    for place in deadline_holders(facts):
+        holder = place.holder
         if not holder.has_deadline:
             continue
+        where = {"item": place.item, "section": place.section, "row": place.row}
+        prefix = _("Вариант «%(variant)s»: ") % {"variant": place.item} if place.item else ""
         if not holder.deadline_value or holder.deadline_value <= 0:
-            yield Hit(_("Укажите срок положительным числом."), "deadline_value", item)
+            yield Hit(
+                capfirst(prefix + _("укажите срок положительным числом.")),
+                place.field if place.item else "deadline_value",
+                **where,
+            )
         if not holder.deadline_unit:
-            yield Hit(_("Укажите единицу срока: минуты, часы, дни или месяцы."), "deadline_unit", item)
+            yield Hit(
+                capfirst(prefix + _("укажите единицу срока: минуты, часы, дни или месяцы.")),
+                place.field if place.item else "deadline_unit",
+                **where,
+            )
         elif (
             holder.deadline_unit in (DeadlineUnit.DAYS, DeadlineUnit.MONTHS) and not holder.deadline_day_type
         ):
             yield Hit(
-                _("Укажите, в каких днях исчисляется срок: в рабочих или календарных."),
-                "deadline_day_type",
-                item,
+                capfirst(prefix + _("укажите, в каких днях исчисляется срок: в рабочих или календарных.")),
+                place.field if place.item else "deadline_day_type",
+                **where,
             )
 
 
@@ -535,7 +614,8 @@ def deadline_is_unusual(holder: Any) -> bool:
 def deadline_unusual(facts: EditionFacts) -> Iterator[Hit]:
     if facts.edition.unusual_deadline_confirmed:
         return
-    for holder, item in deadline_holders(facts):
+    for place in deadline_holders(facts):
+        holder = place.holder
         if deadline_is_unusual(holder):
             yield Hit(
                 _(
@@ -546,8 +626,10 @@ def deadline_unusual(facts: EditionFacts) -> Iterator[Hit]:
                     "deadline": holder.deadline_display(),
                     "confirmation": field_label("unusual_deadline_confirmed"),
                 },
-                "deadline_value" if not item else "variants",
-                item,
+                place.field,
+                place.item,
+                section=place.section,
+                row=place.row,
             )
 
 
@@ -580,7 +662,7 @@ def legal_bases_missing(facts: EditionFacts) -> Iterator[Hit]:
 )
 def legal_bases_act_not_in_force(facts: EditionFacts) -> Iterator[Hit]:
     for basis in facts.legal_bases:
-        if not facts.act_in_force(basis.act):
+        if basis.act_id and not facts.act_in_force(basis.act):
             citation = basis.render_citation()
             yield act_not_in_force_hit(
                 facts,
@@ -589,6 +671,18 @@ def legal_bases_act_not_in_force(facts: EditionFacts) -> Iterator[Hit]:
                 "legal_bases",
                 label(citation),
             )
+
+
+@rule(
+    "legal_bases.act_missing",
+    requirement="legal_bases",
+    kind=RuleKind.FILLED,
+    description=gettext_lazy("У правового основания не выбран нормативный правовой акт."),
+)
+def legal_bases_act_missing(facts: EditionFacts) -> Iterator[Hit]:
+    yield from incomplete_rows(
+        facts.legal_bases, title=_("Правовые основания"), field="legal_bases", required=("act",)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -610,6 +704,29 @@ def documents_missing(facts: EditionFacts) -> Iterator[Hit]:
                 "запрашивает по межведомственному запросу."
             ),
             "documents",
+        )
+
+
+# Each list of documents is a list of its own in the editor (its rows are numbered apart).
+DOCUMENT_LISTS = (
+    (DocumentSource.APPLICANT, "documents"),
+    (DocumentSource.INTERAGENCY, "documents_interagency"),
+)
+
+
+@rule(
+    "documents.row_incomplete",
+    requirement="documents",
+    kind=RuleKind.FILLED,
+    description=gettext_lazy("В строке перечня документов не указано наименование документа."),
+)
+def documents_row_incomplete(facts: EditionFacts) -> Iterator[Hit]:
+    for source, field in DOCUMENT_LISTS:
+        yield from incomplete_rows(
+            [document for document in facts.documents if document.source == source],
+            title=_("Документы («%(list)s»)") % {"list": DocumentSource(source).label},
+            field=field,
+            required=("name",),
         )
 
 
@@ -709,6 +826,15 @@ def register_grounds_rules(requirement: str, lists: tuple[tuple[str, str], ...])
                     str(GroundKind(kind).label),
                 )
 
+    def ground_text_missing(facts: EditionFacts) -> Iterator[Hit]:
+        for kind, _flag in lists:
+            yield from incomplete_rows(
+                facts.grounds_of(kind),
+                title=_("Основания («%(kind)s»)") % {"kind": GroundKind(kind).label},
+                field=f"grounds_{kind}",
+                required=("text",),
+            )
+
     def ground_act_not_in_force(facts: EditionFacts) -> Iterator[Hit]:
         for kind, _flag in lists:
             for ground in facts.grounds_of(kind):
@@ -730,6 +856,14 @@ def register_grounds_rules(requirement: str, lists: tuple[tuple[str, str], ...])
             kinds,
         ),
     )(grounds_missing)
+    rule(
+        f"{requirement}.ground_text_missing",
+        requirement=requirement,
+        kind=RuleKind.FILLED,
+        description=lazy_interpolate(
+            gettext_lazy("В строке перечня оснований (%(kinds)s) не указан текст основания."), kinds
+        ),
+    )(ground_text_missing)
     rule(
         f"{requirement}.grounds_flag_conflict",
         requirement=requirement,
@@ -791,6 +925,18 @@ def fee_paid_without_amount(facts: EditionFacts) -> Iterator[Hit]:
 
 
 @rule(
+    "fee.row_incomplete",
+    requirement="fee",
+    kind=RuleKind.FILLED,
+    description=gettext_lazy("В строке размеров платы не указано, за что взимается плата, или её размер."),
+)
+def fee_row_incomplete(facts: EditionFacts) -> Iterator[Hit]:
+    yield from incomplete_rows(
+        facts.fees, title=_("Размеры платы"), field="fees", required=("name", "amount"), name="name"
+    )
+
+
+@rule(
     "fee.paid_without_basis",
     requirement="fee",
     kind=RuleKind.FILLED,
@@ -799,7 +945,7 @@ def fee_paid_without_amount(facts: EditionFacts) -> Iterator[Hit]:
 def fee_paid_without_basis(facts: EditionFacts) -> Iterator[Hit]:
     if facts.edition.is_free is not False:
         return
-    for fee in facts.fees:
+    for index, fee in enumerate(in_editor_order(facts.fees)):
         if not fee.act_id:
             yield Hit(
                 _(
@@ -809,6 +955,7 @@ def fee_paid_without_basis(facts: EditionFacts) -> Iterator[Hit]:
                 % {"name": fee.name},
                 "fees",
                 label(fee.name),
+                row=index,
             )
 
 
@@ -1003,18 +1150,35 @@ def quality_indicators_missing(facts: EditionFacts) -> Iterator[Hit]:
 
 
 @rule(
+    "quality_indicators.row_incomplete",
+    requirement="quality_indicators",
+    kind=RuleKind.FILLED,
+    description=gettext_lazy("В строке показателей не указан вид показателя, его наименование или условие."),
+)
+def quality_indicators_row_incomplete(facts: EditionFacts) -> Iterator[Hit]:
+    yield from incomplete_rows(
+        facts.indicators,
+        title=_("Показатели доступности и качества"),
+        field="indicators",
+        required=("kind", "name", "comparison"),
+        name="name",
+    )
+
+
+@rule(
     "quality_indicators.target_missing",
     requirement="quality_indicators",
     kind=RuleKind.FILLED,
     description=gettext_lazy("У показателя (кроме показателей «да/нет») нет целевого значения."),
 )
 def quality_indicators_target_missing(facts: EditionFacts) -> Iterator[Hit]:
-    for indicator in facts.indicators:
+    for index, indicator in enumerate(in_editor_order(facts.indicators)):
         if indicator.comparison != IndicatorComparison.YES_NO and indicator.target_value is None:
             yield Hit(
                 _("Укажите целевое значение показателя «%(name)s».") % {"name": indicator.name},
                 "indicators",
                 label(indicator.name),
+                row=index,
             )
 
 

@@ -94,7 +94,15 @@ class MenuEntry:
 
 
 def finding_anchor(finding: Finding, section: Section) -> str:
-    return f"field-{finding.field}" if finding.field and finding.field in section.anchors else ""
+    """The element a finding links to: its row when it is about one row of a list, else its
+    field or list."""
+    if not finding.field or finding.field not in section.anchors:
+        return ""
+    if finding.row is not None:
+        for rows in section.row_lists:
+            if rows.anchor == finding.field:
+                return f"{rows.prefix}-{finding.row}"  # the row's fieldset (_row.html)
+    return f"field-{finding.field}"
 
 
 def validation_panel(

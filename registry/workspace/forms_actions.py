@@ -63,6 +63,21 @@ class CommentForm(forms.Form):
     )
 
 
+class ApproveForm(CommentForm):
+    """Approval fixes the date the edition takes effect on: the validator checks it on that date."""
+
+    effective_date = forms.DateField(
+        label=_("Дата вступления в силу"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_(
+            "Редакция утверждается с этой датой, и проверка по ст. 14 210-ФЗ проводится на неё. "
+            "Пусто — дата, указанная в редакции, а если её нет — сегодняшняя."
+        ),
+    )
+    field_order = ["effective_date", "comment"]
+
+
 class RejectForm(forms.Form):
     comment = forms.CharField(
         label=_("Замечания"),
@@ -129,7 +144,7 @@ class CompareForm(forms.Form):
 # The prefix of each action's form: one page shows the actions of one edition and its service.
 ACTION_FORMS = {
     "submit": CommentForm,
-    "approve": CommentForm,
+    "approve": ApproveForm,
     "reject": RejectForm,
     "publish": PublishForm,
     "withdraw": WithdrawForm,
@@ -137,5 +152,12 @@ ACTION_FORMS = {
 }
 
 
-def action_form(action: str, data=None) -> forms.Form:
-    return ACTION_FORMS[action](data, prefix=action)
+def action_form(action: str, data=None, *, edition=None) -> forms.Form:
+    """The form of an action; unbound, a date field shows the edition's entered effective date
+    (for approval, today when none is entered: the date it will be approved with)."""
+    initial = {}
+    if edition is not None and action == "approve":
+        initial["effective_date"] = edition.effective_date or timezone.localdate()
+    elif edition is not None and action == "publish":
+        initial["effective_date"] = edition.effective_date
+    return ACTION_FORMS[action](data, prefix=action, initial=initial)

@@ -49,10 +49,12 @@ def _submit(edition, actor, data):
 
 
 def _approve(edition, actor, data):
-    edition = edition_approve(edition=edition, actor=actor, comment=data["comment"])
-    return edition, _("Редакция № %(number)s утверждена. Теперь её можно опубликовать.") % {
-        "number": edition.number
-    }
+    edition = edition_approve(
+        edition=edition, actor=actor, comment=data["comment"], effective_date=data["effective_date"]
+    )
+    return edition, _(
+        "Редакция № %(number)s утверждена с датой вступления в силу %(date)s. Теперь её можно опубликовать."
+    ) % {"number": edition.number, "date": _date(edition.effective_date)}
 
 
 def _reject(edition, actor, data):

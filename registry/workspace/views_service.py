@@ -11,7 +11,10 @@ from registry.models import Edition, EditionStatus, Service
 from registry.selectors import last_rejection, service_audit_trail
 from registry.validation.engine import validate_editions
 from registry.workspace import selectors
+from registry.workspace.editor import PanelLink, finding_anchor
+from registry.workspace.editor_views import section_url
 from registry.workspace.forms_actions import CompareForm
+from registry.workspace.sections import SECTION_OF_FINDING, sections_for
 from registry.workspace.templatetags.workspace_actions import editor_url
 
 AUDIT_TRAIL_LIMIT = 200
@@ -66,9 +69,25 @@ def service_page_context(service: Service, *, action_forms=None, refusal=None, r
         "audit_truncated": len(events) > AUDIT_TRAIL_LIMIT,
         "action_forms": action_forms or {},
         "refusal": refusal,
-        "refusal_findings": getattr(refusal, "findings", []),
+        "refusal_findings": refusal_links(service, getattr(refusal, "findings", [])),
         "refused_action": refused_action,
     }
+
+
+def refusal_links(service: Service, findings: list) -> list[PanelLink]:
+    """The validator's findings of a refused action, each linked to its place in the editor
+    (read-only for whoever may not edit), as the editor's own panel links them."""
+    sections = sections_for(service)
+    by_slug = {section.slug: section for section in sections}
+    open_edition = next((e for e in service.live_editions if e.status != EditionStatus.PUBLISHED), None)
+    links = []
+    for finding in findings:
+        section = by_slug.get(SECTION_OF_FINDING.get(finding.section, ""), sections[0])
+        url = ""
+        if open_edition is not None:
+            url = section_url(open_edition, section.slug, finding_anchor(finding, section))
+        links.append(PanelLink(finding=finding, url=url))
+    return links
 
 
 def render_service_page(request, service: Service, *, status: int = 200, **context):

@@ -164,14 +164,24 @@ def test_an_official_enters_a_standard_and_it_is_published(live_server, browser,
     assert missing_sections(page) == expected
     assert_accessible(page)
 
-    # A wrong value: the message is at its field, the summary links to it.
+    # A half-entered deadline saves; the panel names what it lacks, linked to the field.
     open_section(page, "deadline")
     page.fill("#id_edition-deadline_value", "5")
     page.select_option("#id_edition-deadline_unit", "days")
     save(page)
+    assert "сохранён" in page.locator(".messages").inner_text()
+    assert (
+        page.locator('.findings--errors li[data-code="deadline.incomplete"] a')
+        .get_attribute("href")
+        .endswith("/edit/deadline/#field-deadline_day_type")
+    )
+
+    # A value that can never be valid: the message is at its field, the summary links to it.
+    page.fill("#id_edition-deadline_value", "0")
+    save(page)
     assert page.locator("#error-summary").is_visible()
-    assert page.get_attribute("#id_edition-deadline_day_type", "aria-invalid") == "true"
-    assert "рабочие или календарные" in page.inner_text("#id_edition-deadline_day_type_error")
+    assert page.get_attribute("#id_edition-deadline_value", "aria-invalid") == "true"
+    assert "положительным" in page.inner_text("#id_edition-deadline_value_error")
     assert_accessible(page)
 
     # A panel link leads to its section and field.

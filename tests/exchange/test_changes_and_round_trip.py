@@ -29,6 +29,7 @@ from registry.services import (
     service_restore,
     service_withdraw,
 )
+from regulations.models import LegalAct, LegalActStatus
 from tests import factories
 from tests.exchange.conftest import NS, assert_valid, export_xml, normalised
 
@@ -109,9 +110,13 @@ def test_the_change_log_is_append_only():
 
 def test_a_refused_publication_records_no_change():
     service = factories.service()
-    edition = factories.edition(service)
+    edition = factories.complete_edition(service)
     edition_submit(edition=edition, actor=None)
-    edition_approve(edition=edition, actor=None)
+    edition_approve(edition=edition, actor=None, effective_date=datetime.date(2024, 3, 1))
+    # Repealed after approval: publication re-runs the validator and refuses.
+    LegalAct.objects.filter(pk=edition.legal_bases.get().act_id).update(
+        status=LegalActStatus.REPEALED, in_force_until=datetime.date(2024, 2, 1)
+    )
     before = last_sequence()
     with pytest.raises(Exception):  # noqa: B017 — whichever refusal, the log must not move
         edition_publish(edition=edition, actor=None)

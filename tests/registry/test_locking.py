@@ -139,7 +139,7 @@ def test_an_invalid_change_is_refused_and_nothing_is_applied(officials):
         edition_update(
             edition=draft,
             actor=anna,
-            changes={"short_name": "Новое", "deadline_unit": ""},
+            changes={"short_name": "Новое", "deadline_unit": "weeks"},  # not a unit the list offers
             expected_version=1,
         )
 
@@ -157,7 +157,7 @@ def test_an_invalid_row_is_refused_and_nothing_is_applied(officials):
             actor=anna,
             expected_version=1,
             add=[
-                (Fee, {"name": "Пошлина", "amount": Decimal("100")}),
+                (Fee, {"name": "Пошлина", "amount": Decimal("-100")}),  # never valid, even in a draft
             ],
             remove=[draft.documents.first()],
         )

@@ -291,7 +291,7 @@ def official_and_reviewer():
 
 def test_a_reviewer_cannot_approve_an_edition_they_created(official_and_reviewer):
     world, both = official_and_reviewer
-    draft = edition_create_draft(service=world.service(), actor=both)
+    draft = factories.complete_edition(world.service(), created_by=both)
     edition_submit(edition=draft, actor=both)
 
     with pytest.raises(FourEyesViolation) as refused:
@@ -349,7 +349,7 @@ def test_a_reviewer_who_only_reviewed_before_may_approve(official_and_reviewer):
 def test_an_administrator_is_not_bound_by_four_eyes():
     world = World()
     admin = world.users["administrator"]
-    draft = edition_create_draft(service=world.service(), actor=admin)
+    draft = factories.complete_edition(world.service(), created_by=admin)
     edition_update(edition=draft, actor=admin, changes={"short_name": "Правка"}, expected_version=1)
     edition_submit(edition=draft, actor=admin)
 

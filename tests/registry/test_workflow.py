@@ -45,6 +45,7 @@ from registry.models import (
 from registry.services import (
     ActionForbidden,
     AmendmentNotNamed,
+    ApprovalRefused,
     CommentRequired,
     EffectiveDateBeforeCurrent,
     InvalidTransition,
@@ -54,6 +55,7 @@ from registry.services import (
     ScheduledEditionPending,
     ServiceNotWithdrawn,
     ServiceWithdrawn,
+    SubmissionRefused,
     WithdrawalIncomplete,
     edition_approve,
     edition_create_draft,
@@ -447,18 +449,109 @@ def test_a_scheduled_edition_published_with_todays_date_takes_effect_now():
 # --- publication and the validator ---------------------------------------------------------------
 
 
-def test_publishing_an_incomplete_edition_is_refused_with_the_validator_errors():
+def repeal(act, *, until: datetime.date) -> None:
+    act.status = LegalActStatus.REPEALED
+    act.in_force_until = until
+    act.save()
+
+
+def test_submitting_an_incomplete_edition_is_refused_with_the_validator_errors():
     edition = factories.edition(effective_date=None)
+
+    with pytest.raises(SubmissionRefused) as refused:
+        edition_submit(edition=edition, actor=None)
+
+    assert isinstance(refused.value, PublicationRefused)
+    assert refused.value.code == "submission_refused"
+    assert all(finding.is_error for finding in refused.value.findings)
+    assert {"result.missing", "legal_bases.missing", "documents.missing"} <= set(refused.value.codes)
+    assert "не отправлена на согласование" in str(refused.value)
+    assert Edition.objects.get(pk=edition.pk).status == EditionStatus.DRAFT
+    assert not AuditEvent.objects.filter(edition=edition, kind=AuditEventKind.SUBMITTED).exists()
+
+
+def test_warnings_do_not_refuse_submission_or_approval():
+    edition = factories.complete_edition(short_name="")
+
     edition = edition_approve(edition=edition_submit(edition=edition, actor=None), actor=None)
+
+    assert edition.status == EditionStatus.APPROVED
+
+
+def test_approval_stores_todays_date_when_none_is_entered_and_records_it():
+    edition = edition_submit(edition=factories.complete_edition(effective_date=None), actor=None)
+
+    edition = edition_approve(edition=edition, actor=None)
+
+    assert Edition.objects.get(pk=edition.pk).effective_date == TODAY
+    event = AuditEvent.objects.get(edition=edition, kind=AuditEventKind.APPROVED)
+    assert event.changes["effective_date"] == [None, TODAY.isoformat()]
+
+
+def test_approval_takes_the_given_date_over_the_entered_one():
+    edition = factories.complete_edition(effective_date=TODAY + datetime.timedelta(days=3))
+    edition = edition_submit(edition=edition, actor=None)
+
+    edition = edition_approve(edition=edition, actor=None, effective_date=TODAY + datetime.timedelta(days=9))
+
+    assert Edition.objects.get(pk=edition.pk).effective_date == TODAY + datetime.timedelta(days=9)
+
+
+def test_approval_re_runs_the_validator_and_refuses_when_a_cited_act_was_repealed_after_submission():
+    edition = edition_submit(edition=factories.complete_edition(effective_date=None), actor=None)
+    repeal(edition.legal_bases.get().act, until=TODAY - datetime.timedelta(days=1))
+
+    with pytest.raises(ApprovalRefused) as refused:
+        edition_approve(edition=edition, actor=None)
+
+    assert "legal_bases.act_not_in_force" in refused.value.codes
+    assert "не утверждена" in str(refused.value) and TODAY.strftime("%d.%m.%Y") in str(refused.value)
+    stored = Edition.objects.get(pk=edition.pk)
+    assert (stored.status, stored.effective_date) == (EditionStatus.SUBMITTED, None)
+    assert not AuditEvent.objects.filter(edition=edition, kind=AuditEventKind.APPROVED).exists()
+    # The reviewer sends it back with comments; the official fixes it in the draft.
+    assert (
+        edition_reject(edition=edition, actor=None, comment="Акт утратил силу.").status == EditionStatus.DRAFT
+    )
+
+
+def test_approval_on_a_date_the_cited_act_is_still_in_force_is_allowed():
+    edition = edition_submit(edition=factories.complete_edition(effective_date=None), actor=None)
+    repeal(edition.legal_bases.get().act, until=TODAY + datetime.timedelta(days=30))
+
+    edition = edition_approve(edition=edition, actor=None, effective_date=TODAY + datetime.timedelta(days=10))
+
+    assert edition.status == EditionStatus.APPROVED
+
+
+def test_approval_with_a_date_before_the_current_editions_is_refused():
+    service, first = published_service()
+    draft = edition_submit(edition=next_edition(service), actor=None)
+
+    with pytest.raises(EffectiveDateBeforeCurrent):
+        edition_approve(
+            edition=draft, actor=None, effective_date=first.effective_date - datetime.timedelta(days=1)
+        )
+
+    assert Edition.objects.get(pk=draft.pk).status == EditionStatus.SUBMITTED
+
+
+def test_publishing_is_refused_with_the_validator_errors_when_an_act_was_repealed_after_approval():
+    edition = factories.complete_edition(effective_date=None)
+    edition = edition_approve(edition=edition_submit(edition=edition, actor=None), actor=None)
+    repeal(edition.legal_bases.get().act, until=TODAY - datetime.timedelta(days=2))
 
     with pytest.raises(PublicationRefused) as refused:
         edition_publish(edition=edition, actor=None, effective_date=TODAY - datetime.timedelta(days=1))
 
-    assert refused.value.findings
-    assert all(finding.is_error for finding in refused.value.findings)
-    assert {"result.missing", "legal_bases.missing", "documents.missing"} <= set(refused.value.codes)
+    assert refused.value.code == "publication_refused"
+    assert "legal_bases.act_not_in_force" in refused.value.codes
     stored = Edition.objects.get(pk=edition.pk)
-    assert (stored.status, stored.effective_date, stored.published_at) == (EditionStatus.APPROVED, None, None)
+    assert (stored.status, stored.effective_date, stored.published_at) == (
+        EditionStatus.APPROVED,
+        TODAY,
+        None,
+    )
     assert not AuditEvent.objects.filter(edition=edition, kind=AuditEventKind.PUBLISHED).exists()
 
 
@@ -477,10 +570,22 @@ def test_publishing_the_next_edition_supersedes_the_previous_one():
     assert "№ 2" in superseded.comment
 
 
-def test_a_later_edition_without_amending_act_or_change_note_is_refused():
+def test_submitting_a_later_edition_without_amending_act_or_change_note_is_refused():
     service, _first = published_service()
     draft = next_edition(service, change_note="")
+
+    with pytest.raises(SubmissionRefused) as refused:
+        edition_submit(edition=draft, actor=None)
+
+    assert refused.value.codes == ["edition.change_not_described"]
+    assert Edition.objects.get(pk=draft.pk).status == EditionStatus.DRAFT
+
+
+def test_publishing_a_later_edition_without_amending_act_or_change_note_is_refused():
+    service, _first = published_service()
+    draft = next_edition(service)
     draft = edition_approve(edition=edition_submit(edition=draft, actor=None), actor=None)
+    Edition.objects.filter(pk=draft.pk).update(change_note="")  # written around the services
 
     with pytest.raises(AmendmentNotNamed) as refused:
         edition_publish(edition=draft, actor=None)

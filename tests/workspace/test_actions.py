@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from registry.models import AuditEvent, Edition, EditionStatus, Membership, Role, Service
 from registry.services import edition_approve, edition_submit
+from regulations.models import LegalActStatus
 from tests import factories
 from tests.workspace.helpers import draft_of, published_service, user_with
 
@@ -171,20 +172,69 @@ def test_reject_without_a_comment_is_refused_with_a_field_error(client, reviewer
     assert refreshed(submitted).status == EditionStatus.SUBMITTED
 
 
-def test_publication_refused_lists_the_validator_findings(client, official, reviewer, body):
-    service = factories.service(provider=body)
-    edition = draft_of(service, official)  # empty: the validator refuses it
-    edition_submit(edition=edition, actor=official)
-    edition_approve(edition=edition, actor=reviewer)
+def repeal_cited_act(edition, *, until):
+    act = edition.legal_bases.get().act
+    act.status = LegalActStatus.REPEALED
+    act.in_force_until = until
+    act.save()
+
+
+def test_publication_refused_lists_the_validator_findings(client, reviewer, approved):
+    repeal_cited_act(approved, until=timezone.localdate() - datetime.timedelta(days=1))
     client.force_login(reviewer)
-    response = client.post(action_url("publish", edition), {"publish-effective_date": ""})
+    response = client.post(action_url("publish", approved), {"publish-effective_date": ""})
     assert response.status_code == 409
     content = response.content.decode()
     assert "не опубликована" in content
     assert "Что нужно исправить" in content
     assert "ч. 1 ст. 14" in content
-    assert refreshed(edition).status == EditionStatus.APPROVED
-    assert refreshed(edition).effective_date is None
+    assert refreshed(approved).status == EditionStatus.APPROVED
+
+
+def test_submitting_an_incomplete_draft_is_refused_with_the_findings_linked_to_the_editor(
+    client, official, body
+):
+    edition = draft_of(factories.service(provider=body), official)  # empty: the validator refuses it
+    client.force_login(official)
+    response = client.post(action_url("submit", edition), {"submit-comment": ""})
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "не отправлена на согласование" in content
+    assert "Что нужно исправить" in content
+    assert 'data-code="result.missing"' in content
+    results_page = reverse("workspace:edition_edit", kwargs={"pk": edition.pk, "section": "results"})
+    assert f'href="{results_page}#field-results"' in content
+    assert refreshed(edition).status == EditionStatus.DRAFT
+    assert not AuditEvent.objects.filter(edition=edition, kind="submitted").exists()
+
+
+def test_approval_refused_when_a_cited_act_was_repealed_after_submission(client, reviewer, submitted):
+    repeal_cited_act(submitted, until=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(reviewer)
+    response = client.post(action_url("approve", submitted), {"approve-effective_date": ""})
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "не утверждена" in content
+    assert 'data-code="legal_bases.act_not_in_force"' in content
+    assert action_url("reject", submitted) in content  # the way back to the official
+    edition = refreshed(submitted)
+    assert (edition.status, edition.effective_date) == (EditionStatus.SUBMITTED, None)
+
+
+def test_the_approve_form_shows_the_date_it_approves_with(client, reviewer, submitted):
+    client.force_login(reviewer)
+    content = client.get(service_url(submitted.service)).content.decode()
+    assert f'name="approve-effective_date" value="{timezone.localdate().isoformat()}"' in content
+    assert "Пусто — дата, указанная в редакции, а если её нет — сегодняшняя." in content
+
+
+def test_approval_without_a_date_takes_today_and_says_so(client, reviewer, submitted):
+    client.force_login(reviewer)
+    response = client.post(action_url("approve", submitted), {"approve-effective_date": ""}, follow=True)
+    edition = refreshed(submitted)
+    assert (edition.status, edition.effective_date) == (EditionStatus.APPROVED, timezone.localdate())
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    assert f"утверждена с датой вступления в силу {today}" in response.content.decode()
 
 
 def test_invalid_transition_is_a_message_not_a_change(client, official, submitted):

@@ -73,7 +73,7 @@ def test_filter_by_status(client, official, body):
     with_draft = published_service(body)
     draft_of(with_draft, official)
     submitted = factories.service(provider=body)
-    edition_submit(edition=draft_of(submitted, official), actor=official)
+    edition_submit(edition=factories.complete_edition(submitted), actor=official)
     client.force_login(official)
 
     def services(status):
@@ -127,7 +127,7 @@ def test_search_by_name_and_number(client, official, body):
 
 def test_reviewer_sees_queue_counts_official_does_not(client, official, reviewer, body):
     service = factories.service(provider=body)
-    edition_submit(edition=draft_of(service, official), actor=official)
+    edition_submit(edition=factories.complete_edition(service), actor=official)
     client.force_login(reviewer)
     response = client.get(DASHBOARD)
     assert response.context["queue_counts"] == {"submitted": 1, "approved": 0, "scheduled": 0}

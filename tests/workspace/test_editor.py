@@ -19,7 +19,13 @@ from registry.models import (
     PaymentMethod,
     Service,
 )
-from registry.services import edition_create_draft, edition_rows_update, edition_update
+from registry.services import (
+    SubmissionRefused,
+    edition_create_draft,
+    edition_rows_update,
+    edition_submit,
+    edition_update,
+)
 from registry.workspace.sections import SECTIONS, SECTIONS_BY_SLUG, sections_for
 from tests import factories, form_samples
 from tests.workspace.helpers import published_service, user_with
@@ -306,12 +312,6 @@ def test_an_empty_incomplete_draft_saves(signed_in, draft):
 INVALID = [
     (
         "deadline",
-        {"edition-deadline_value": ["5"], "edition-deadline_unit": ["days"]},
-        "id_edition-deadline_day_type",
-        "рабочие или календарные",
-    ),
-    (
-        "deadline",
         {
             "edition-deadline_value": ["0"],
             "edition-deadline_unit": ["days"],
@@ -322,18 +322,22 @@ INVALID = [
     ),
     (
         "queue",
-        {"edition-registration_term": ["minutes"]},
-        "id_edition-registration_term_value",
-        "Укажите число",
-    ),
-    (
-        "queue",
         {"edition-queue_wait_minutes_submission": ["-3"]},
         "id_edition-queue_wait_minutes_submission",
         "больше либо равно 0",
     ),
-    ("results", {"results-0-document_form": ["бумажный"]}, "id_results-0-name", "Обязательное поле"),
-    ("legal_bases", {"legal_bases-0-article": ["14"]}, "id_legal_bases-0-act", "Обязательное поле"),
+    (
+        "deadline",
+        {"edition-deadline_value": ["пять"], "edition-deadline_unit": ["days"]},
+        "id_edition-deadline_value",
+        "Введите целое число.",
+    ),
+    (
+        "deadline",
+        {"edition-deadline_unit": ["weeks"]},
+        "id_edition-deadline_unit",
+        "Выберите корректный вариант",
+    ),
     (
         "documents",
         {"documents_applicant-0-name": ["Заявление"], "documents_interagency-0-name": ["заявление"]},
@@ -346,13 +350,7 @@ INVALID = [
         "id_documents_applicant-0-copies",
         "не меньше одного",
     ),
-    ("grounds", {"grounds_suspension-0-article": ["5"]}, "id_grounds_suspension-0-text", "Обязательное поле"),
-    (
-        "fees",
-        {"fees-0-name": ["Пошлина"], "fees-0-amount": ["300"]},
-        "id_fees-0-act",
-        "без правового основания",
-    ),
+    ("fees", {"fees-0-name": ["Пошлина"], "fees-0-amount": ["триста"]}, "id_fees-0-amount", "Введите число."),
     (
         "fees",
         {"fees-0-name": ["Пошлина"], "fees-0-amount": ["-1"]},
@@ -362,13 +360,9 @@ INVALID = [
     ("premises", {"edition-premises_requirements": ["x" * 10], "edition-access_ramp": ["maybe"]}, None, None),
     (
         "indicators",
-        {
-            "indicators-0-kind": ["quality"],
-            "indicators-0-name": ["Обращения"],
-            "indicators-0-comparison": ["le"],
-        },
-        "id_indicators-0-target_value",
-        "целевое значение",
+        {"indicators-0-name": ["Обращения"], "indicators-0-comparison": ["about"]},
+        "id_indicators-0-comparison",
+        "Выберите корректный вариант",
     ),
     (
         "availability",
@@ -387,12 +381,6 @@ INVALID = [
         {"edition-submission_channels": ["999999"]},
         "id_edition-submission_channels_group",
         "Выберите",
-    ),
-    (
-        "corrections",
-        {"grounds_correction_refusal-0-article": ["1"]},
-        "id_grounds_correction_refusal-0-text",
-        "Обязательное поле",
     ),
     (
         "forms",
@@ -461,8 +449,155 @@ def test_invalid_input_is_refused_with_a_message_at_its_field(
     data = form_data(html)
     for name, value in changes.items():
         if not isinstance(value[0], SimpleUploadedFile) and name in data and "DELETE" not in name:
-            if name not in ("edition-available_in_mfc",) and not name.endswith(("categories", "channels")):
+            # A choice the page does not offer cannot be shown as chosen.
+            offered = name not in (
+                "edition-available_in_mfc",
+                "edition-deadline_unit",
+                "indicators-0-comparison",
+            )
+            if offered and not name.endswith(("categories", "channels")):
                 assert data[name] == value, name
+
+
+def test_a_number_field_is_refused_in_russian_whatever_the_browser_language(signed_in, draft):
+    data = page_form(signed_in, draft, "fees")
+    data.update({"fees-0-name": ["Пошлина"], "fees-0-amount": ["abc"]})
+    response = signed_in.post(section_url(draft, "fees"), data, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 400
+    assert element(response.content, "id_fees-0-amount_error").text_content().strip() == "Введите число."
+    assert "Enter a number" not in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# Half-filled input: saved as a draft, named by the validator at its row or field
+# ---------------------------------------------------------------------------------------------
+
+HALF_FILLED = [
+    # (page posted, input, finding code, page the finding links to, element it links to)
+    ("deadline", {"edition-deadline_value": ["5"]}, "deadline.incomplete", "deadline", "field-deadline_unit"),
+    (
+        "deadline",
+        {"edition-deadline_value": ["5"], "edition-deadline_unit": ["days"]},
+        "deadline.incomplete",
+        "deadline",
+        "field-deadline_day_type",
+    ),
+    (
+        "deadline",
+        {"edition-deadline_unit": ["hours"]},
+        "deadline.incomplete",
+        "deadline",
+        "field-deadline_value",
+    ),
+    (
+        "queue",
+        {"edition-registration_term": ["minutes"]},
+        "registration_term.value_missing",
+        "queue",
+        "field-registration_term_value",
+    ),
+    (
+        "queue",
+        {"edition-registration_term_value": ["15"]},
+        "registration_term.missing",
+        "queue",
+        "field-registration_term",
+    ),
+    ("results", {"results-0-document_form": ["бумажный"]}, "result.row_incomplete", "results", "results-0"),
+    (
+        "legal_bases",
+        {"legal_bases-0-article": ["14"]},
+        "legal_bases.act_missing",
+        "legal_bases",
+        "legal_bases-0",
+    ),
+    (
+        "documents",
+        {"documents_interagency-0-holder_body": ["ФНС России"]},
+        "documents.row_incomplete",
+        "documents",
+        "documents_interagency-0",
+    ),
+    (
+        "grounds",
+        {"grounds_suspension-0-article": ["5"]},
+        "suspension_and_refusal_grounds.ground_text_missing",
+        "grounds",
+        "grounds_suspension-0",
+    ),
+    ("fees", {"fees-0-name": ["Государственная пошлина"]}, "fee.row_incomplete", "fees", "fees-0"),
+    (
+        "fees",
+        {"edition-is_free": ["no"], "fees-0-name": ["Пошлина"], "fees-0-amount": ["300"]},
+        "fee.paid_without_basis",
+        "fees",
+        "fees-0",
+    ),
+    (
+        "indicators",
+        {
+            "indicators-0-name": ["Обращения"],
+            "indicators-0-comparison": ["le"],
+            "indicators-0-target_value": ["2"],
+        },
+        "quality_indicators.row_incomplete",
+        "indicators",
+        "indicators-0",
+    ),
+    (
+        "indicators",
+        {
+            "indicators-0-kind": ["quality"],
+            "indicators-0-name": ["Обращения"],
+            "indicators-0-comparison": ["le"],
+        },
+        "quality_indicators.target_missing",
+        "indicators",
+        "indicators-0",
+    ),
+    (
+        "corrections",
+        {"grounds_correction_refusal-0-article": ["1"]},
+        "correction.ground_text_missing",
+        "corrections",
+        "grounds_correction_refusal-0",
+    ),
+    (
+        "variants",
+        {"variants-0-code": ["issue"], "variants-0-name": ["Выдача"], "variants-0-deadline_value": ["5"]},
+        "deadline.incomplete",
+        "variants",
+        "variants-0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("slug", "changes", "code", "page", "anchor"), HALF_FILLED)
+def test_a_half_filled_entry_saves_as_a_draft_and_is_named_at_its_place(
+    signed_in, draft, slug, changes, code, page, anchor
+):
+    before = stored(draft).lock_version
+    response = post_section(signed_in, draft, slug, changes)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert stored(draft).lock_version > before
+    html = signed_in.get(section_url(draft, page)).content.decode()
+    links = [link.get("href") for link in element(html, "validation").xpath(f'.//li[@data-code="{code}"]/a')]
+    assert f"{section_url(draft, page)}#{anchor}" in links, links
+    element(html, anchor)  # the link lands on the row or the field
+    with pytest.raises(SubmissionRefused) as refused:
+        edition_submit(edition=draft, actor=None)
+    assert code in refused.value.codes
+
+
+def test_two_documents_without_names_save_side_by_side(signed_in, draft):
+    response = post_section(
+        signed_in,
+        draft,
+        "documents",
+        {"documents_applicant-0-note": ["Подлинник"], "documents_interagency-0-holder_body": ["ФНС России"]},
+    )
+    assert response.status_code == 302
+    assert stored(draft).documents.filter(name="").count() == 2
 
 
 def test_a_file_over_the_size_limit_is_refused(signed_in, draft, settings):
@@ -922,3 +1057,28 @@ def test_sections_the_law_does_not_require_are_marked_optional(signed_in, body):
     )
     assert "--optional" in states[str(SECTIONS_BY_SLUG["forms"].title)]
     assert "--complete" in states[str(SECTIONS_BY_SLUG["documents"].title)]
+
+
+def test_half_filled_rows_do_not_break_the_pages_and_exports_that_read_drafts(
+    signed_in, draft, administrator, client
+):
+    for slug, changes in [
+        ("deadline", {"edition-deadline_value": ["5"]}),
+        ("legal_bases", {"legal_bases-0-article": ["14"]}),
+        ("documents", {"documents_applicant-0-note": ["Подлинник"]}),
+        ("fees", {"fees-0-name": ["Государственная пошлина"]}),
+        ("indicators", {"indicators-0-name": ["Обращения"]}),
+        ("grounds", {"grounds_refusal-0-article": ["7"]}),
+    ]:
+        assert post_section(signed_in, draft, slug, changes).status_code == 302, slug
+    assert signed_in.get(reverse("workspace:edition", kwargs={"pk": draft.pk})).status_code == 200
+    service_page = reverse("workspace:service", kwargs={"registry_number": draft.service.registry_number})
+    assert signed_in.get(service_page).status_code == 200
+    client.force_login(administrator)
+    number = draft.service.registry_number
+    for export_format in ("xml", "xlsx"):
+        response = client.get(
+            reverse("exchange:export"), {"format": export_format, "content": "drafts", "service": number}
+        )
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, body[:500]

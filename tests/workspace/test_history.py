@@ -40,8 +40,9 @@ def test_audit_dates_are_shown_as_a_reader_reads_them(client, official, body):
     client.force_login(official)
     content = client.get(reverse("workspace:service", kwargs={"registry_number": service.registry_number}))
     entries = content.context["audit_entries"]
-    published = next(entry for entry in entries if entry.event.kind == "published")
-    effective = next(line for line in published.fields if line.label == "дата вступления в силу")
+    # Approval fixes the effective date (today, none being entered): its event records it.
+    approved = next(entry for entry in entries if entry.event.kind == "approved")
+    effective = next(line for line in approved.fields if line.label == "дата вступления в силу")
     assert effective.new.count(".") == 2 and "-" not in effective.new
 
 

@@ -40,8 +40,8 @@ def _forms(context) -> dict:
     return context.get("action_forms") or {}
 
 
-def _form(context, action: str):
-    return _forms(context).get(action) or action_form(action)
+def _form(context, action: str, edition=None):
+    return _forms(context).get(action) or action_form(action, edition=edition)
 
 
 @register.inclusion_tag("workspace/_edition_actions.html", takes_context=True)
@@ -80,7 +80,7 @@ def edition_actions(context, edition):
         and is_author(user, edition)
     ):
         result["four_eyes"] = True
-    result["actions"] = [{"name": name, "form": _form(context, name)} for name in actions]
+    result["actions"] = [{"name": name, "form": _form(context, name, edition)} for name in actions]
     return result
 
 
