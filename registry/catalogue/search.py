@@ -22,14 +22,16 @@ It is a fallback, not a morphological analyser: it handles the common inflection
 adjectives.
 """
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections
-from django.db.models import Case, Expression, F, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, ExpressionWrapper, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
@@ -42,6 +44,8 @@ from registry.models import (
     EditionStatus,
     ProviderBody,
     Result,
+    SearchSynonym,
+    SearchWord,
     Service,
 )
 
@@ -140,35 +144,277 @@ class TextSearch:
     relevance: Expression
 
 
+# How a query is read. Citizens type questions («как поменять паспорт в 45 лет»), colloquial
+# words and abbreviations («права», «ИП»), compounds («загранпаспорт») and typos. The query is
+# cut into significant words; each becomes a *group* of alternatives — the word itself, what
+# the synonym dictionary (``SearchSynonym``) says it means, and, for a word no service holds,
+# the catalogue's words closest to it. A service matches when it matches any group; it ranks
+# by the groups it matches, a match in its own name counting more than one in its results,
+# provider or categories, and by the query's words standing together in its name.
+
+# Words that carry no meaning for a search of the catalogue (the question around it).
+STOP_WORDS = frozenset(
+    """
+    а без более бы был была были было в во вот все всё где да для до его ее её если есть еще ещё
+    же за и из или им их к как какая какие какой когда кого кто куда ли либо мне можно мой мы на
+    над надо не нет ни но нужен нужна нужно нужны о об обо он она они оно от по под при про с со
+    так также то того только у уже хочу чем что чтобы чтоб это эта этот я ребята помогите подскажите
+    пожалуйста сколько какую каких свой свою мой моя моего моей себе мной нам вам тебе ему ей
+    """.split()
+)
+# A word no service holds is matched to at most this many of the catalogue's words, each at
+# least this similar (pg_trgm ``similarity``; ``difflib`` ratio on SQLite).
+TYPO_CANDIDATES = 3
+TYPO_MIN_SIMILARITY = 0.4
+TYPO_MIN_RATIO = 0.8
+TYPO_MIN_LENGTH = 4
+# At most this many words of a query are searched (a pasted paragraph stays cheap).
+MAX_QUERY_WORDS = 12
+# A synonym entry may span this many words of the query («пособие на ребёнка»).
+MAX_TERM_WORDS = 3
+# Relevance: a group matched in the service's name, elsewhere, and the query's words together
+# in the name.
+NAME_WEIGHT = 1.0
+TEXT_WEIGHT = 0.35
+PHRASE_WEIGHT = 1.0
+VOCABULARY_WORD_LENGTH = 3
+SEARCH_WORD_MAX_LENGTH = 100
+
+
+def significant_words(text: str) -> list[str]:
+    """The words of ``text`` that a search looks for: letters and digits, not a stop word."""
+    words = [word for word in re.findall(r"[^\W_]+", casefold(text)) if len(word) >= MIN_WORD_LENGTH]
+    return [word for word in words if word not in STOP_WORDS][:MAX_QUERY_WORDS]
+
+
+def phrase_key(text: str) -> str:
+    """A phrase's significant words cut to their stems: how a synonym entry is looked up, so that
+    «прописку» finds the entry «прописка»."""
+    return " ".join(russian_stem(word) for word in significant_words(text))
+
+
+# An alternative is a set of words that must all match; a group is a list of alternatives.
+Alternative = tuple[str, ...]
+Group = list[Alternative]
+
+
+def _synonym_groups(words: list[str], using: str) -> tuple[list[Group], list[bool]]:
+    """The query's groups with the dictionary applied (longest entry first, each query word in
+    one entry at most), and for each group whether a dictionary entry covers it. One query."""
+    stems = [russian_stem(word) for word in words]
+    spans = {
+        " ".join(stems[start : start + size]): (start, size)
+        for size in range(MAX_TERM_WORDS, 0, -1)
+        for start in range(len(words) - size + 1)
+    }
+    meanings: dict[str, list[str]] = defaultdict(list)
+    entries = SearchSynonym.objects.using(using).filter(key__in=list(spans))
+    for key, meaning in entries.values_list("key", "meaning"):
+        meanings[key].append(meaning)
+    groups: list[Group] = []
+    covered: list[bool] = []
+    start = 0
+    while start < len(words):
+        for size in range(min(MAX_TERM_WORDS, len(words) - start), 0, -1):
+            key = " ".join(stems[start : start + size])
+            if key in meanings:
+                group: Group = [tuple(words[start : start + size])]
+                for meaning in meanings[key]:
+                    for variant in meaning.split(";"):
+                        alternative = tuple(significant_words(variant))
+                        if alternative and alternative not in group:
+                            group.append(alternative)
+                groups.append(group)
+                covered.append(True)
+                start += size
+                break
+        else:
+            groups.append([(words[start],)])
+            covered.append(False)
+            start += 1
+    return groups, covered
+
+
+def _with_typos(groups: list[Group], covered: list[bool], unknown: dict[str, list[str]]) -> list[Group]:
+    """Each single-word group whose word no service holds gets the catalogue's closest words as
+    alternatives; a group left with nothing to find is dropped."""
+    result = []
+    for group, by_dictionary in zip(groups, covered, strict=True):
+        word = group[0][0]
+        if not by_dictionary and len(group[0]) == 1 and word in unknown:
+            corrections = [(candidate,) for candidate in unknown[word]]
+            if not corrections:
+                continue  # «45», «поменять»: nothing in the catalogue; the other words decide
+            group = [*group, *corrections]
+        result.append(group)
+    return result
+
+
 def search_entries(entries: QuerySet[CatalogueEntry], text: str) -> TextSearch | None:
-    """Narrow catalogue entries to those matching ``text``; ``None`` when the text has no words."""
+    """Narrow catalogue entries to those matching ``text``; ``None`` when the text has no words.
+
+    A query of stop words only, or of words found nowhere, matches nothing. Costs a fixed number
+    of small queries before the search itself: the dictionary lookup, which query words the
+    catalogue holds, and (only for words it does not) the closest words of its vocabulary."""
     if not query_words(text):
         return None
-    if connections[entries.db].vendor == "postgresql":
-        return _search_postgresql(entries, text)
-    return _search_fallback(entries, text)
+    words = significant_words(text)
+    using = entries.db
+    if not words:
+        return TextSearch(entries.none(), Value(0.0, output_field=FloatField()))
+    groups, covered = _synonym_groups(words, using)
+    postgresql = connections[using].vendor == "postgresql"
+    plain = [group[0][0] for group, by_dictionary in zip(groups, covered, strict=True) if not by_dictionary]
+    unknown = _unknown_words_postgresql(plain, using) if postgresql else _unknown_words_fallback(plain, using)
+    groups = _with_typos(groups, covered, unknown)
+    if not groups:
+        return TextSearch(entries.none(), Value(0.0, output_field=FloatField()))
+    if postgresql:
+        return _search_postgresql(entries, groups, words)
+    return _search_fallback(entries, groups, words)
 
 
-def _search_postgresql(entries: QuerySet[CatalogueEntry], text: str) -> TextSearch:
-    folded = casefold(text)
-    query = SearchQuery(folded, config=SEARCH_CONFIG, search_type="websearch")
-    by_words = entries.filter(document=query)
-    if by_words.exists():
-        # ts_rank over the stored weighted document: a match in the name ranks above a match in
-        # the results, the provider or a category.
-        return TextSearch(by_words, SearchRank(F("document"), query))
-    similarity = Func(Value(folded), F("name_text"), function="word_similarity", output_field=FloatField())
-    return TextSearch(entries.filter(name_text__trigram_word_similar=folded), similarity)
+# PostgreSQL: the groups become ``tsquery`` text. Words are letters and digits only
+# (``significant_words``), so quoting each one is enough to keep the text well formed.
 
 
-def _search_fallback(entries: QuerySet[CatalogueEntry], text: str) -> TextSearch:
-    in_name = Q()
-    for stem in (russian_stem(word) for word in query_words(text)):
-        entries = entries.filter(Q(name_text__contains=stem) | Q(search_text__contains=stem))
-        in_name &= Q(name_text__contains=stem)
-    # Matches in the service's own name rank above matches in its results, provider or category.
-    relevance = Case(When(in_name, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
-    return TextSearch(entries, relevance)
+def _ts_word(word: str, weight: str = "") -> str:
+    return f"'{word}'{':' + weight if weight else ''}"
+
+
+def _ts_group(group: Group, weight: str = "") -> str:
+    alternatives = [" & ".join(_ts_word(word, weight) for word in alternative) for alternative in group]
+    return " | ".join(f"({alternative})" for alternative in alternatives)
+
+
+def _unknown_words_postgresql(words: list[str], using: str) -> dict[str, list[str]]:
+    """The words no service's document holds (nor a stop word of PostgreSQL's ``russian``), each
+    with the closest words of the vocabulary by trigram similarity. Two queries at most, each
+    answered from a GIN index: no scan of the catalogue, however many words."""
+    candidates = [word for word in dict.fromkeys(words) if word.isalpha()]
+    if not candidates:
+        return {word: [] for word in words if not word.isalpha()}
+    entries = CatalogueEntry._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT w FROM unnest(%s::text[]) AS w WHERE numnode(plainto_tsquery(%s::regconfig, w)) > 0 "
+            f'AND NOT EXISTS (SELECT 1 FROM "{entries}" '
+            'WHERE "document" @@ plainto_tsquery(%s::regconfig, w))',
+            [candidates, SEARCH_CONFIG, SEARCH_CONFIG],
+        )
+        missing = [row[0] for row in cursor.fetchall()]
+        unknown: dict[str, list[str]] = {word: [] for word in words if not word.isalpha()}
+        typed = [word for word in missing if len(word) >= TYPO_MIN_LENGTH]
+        unknown.update({word: [] for word in missing})
+        if typed:
+            vocabulary = SearchWord._meta.db_table
+            cursor.execute(
+                "SELECT q.w, v.word FROM unnest(%s::text[]) AS q(w) CROSS JOIN LATERAL ("
+                f'SELECT "word" FROM "{vocabulary}" WHERE "word" %% q.w AND similarity("word", q.w) >= %s '
+                'ORDER BY similarity("word", q.w) DESC, "word" LIMIT %s) AS v',
+                [typed, TYPO_MIN_SIMILARITY, TYPO_CANDIDATES],
+            )
+            for word, candidate in cursor.fetchall():
+                unknown[word].append(candidate)
+    return unknown
+
+
+def _search_postgresql(
+    entries: QuerySet[CatalogueEntry], groups: list[Group], words: list[str]
+) -> TextSearch:
+    any_group = " | ".join(f"({_ts_group(group)})" for group in groups)
+    matching = entries.filter(document=SearchQuery(any_group, config=SEARCH_CONFIG, search_type="raw"))
+    # Per group: matched in the name (weight A of the stored document) or elsewhere.
+    parts, params = [], []
+    for group in groups:
+        parts.append(
+            "(CASE WHEN document @@ to_tsquery(%s::regconfig, %s) THEN %s "
+            "WHEN document @@ to_tsquery(%s::regconfig, %s) THEN %s ELSE 0 END)"
+        )
+        params += [SEARCH_CONFIG, _ts_group(group, "A"), NAME_WEIGHT]
+        params += [SEARCH_CONFIG, _ts_group(group), TEXT_WEIGHT]
+    if len(words) > 1:
+        # The words typed, together and in order, in the service's name: an exact phrase ranks
+        # above the same words scattered. Computed for the matched rows only.
+        parts.append(
+            "(CASE WHEN to_tsvector(%s::regconfig, name_text) @@ phraseto_tsquery(%s::regconfig, %s) "
+            "THEN %s ELSE 0 END)"
+        )
+        params += [SEARCH_CONFIG, SEARCH_CONFIG, " ".join(words), PHRASE_WEIGHT]
+    # ts_rank orders services equal on the above (more occurrences, shorter texts first).
+    parts.append("0.01 * ts_rank(document, to_tsquery(%s::regconfig, %s))")
+    params += [SEARCH_CONFIG, any_group]
+    relevance = RawSQL(" + ".join(parts), params, output_field=FloatField())
+    return TextSearch(matching, relevance)
+
+
+# SQLite: SQLite's own ``lower()`` and ``LIKE`` fold ASCII only; the stored texts are folded in
+# Python, and each word, cut to its stem, is matched at the start of a word of the text (a word
+# of one or two letters, «ИП», as a whole word) with SQLite's REGEXP, which Django provides.
+
+
+def _word_pattern(word: str) -> str:
+    stem = russian_stem(word)
+    return rf"\b{re.escape(stem)}" + (r"\b" if len(stem) <= MIN_WORD_LENGTH else "")
+
+
+def _group_q(group: Group, field: str) -> Q:
+    found = Q(pk__in=[])
+    for alternative in group:
+        every = Q()
+        for word in alternative:
+            every &= Q(**{f"{field}__regex": _word_pattern(word)})
+        found |= every
+    return found
+
+
+def _unknown_words_fallback(words: list[str], using: str) -> dict[str, list[str]]:
+    """The words whose stem starts no word of the vocabulary, each with the vocabulary's closest
+    words by ``difflib`` ratio. One query: the vocabulary of a registry small enough for SQLite
+    (thousands of words) is read whole and compared in Python."""
+    if not words:
+        return {}
+    vocabulary = list(SearchWord.objects.using(using).values_list("word", flat=True))
+    known_text = " " + " ".join(vocabulary)
+    unknown = {}
+    for word in words:
+        if f" {russian_stem(word)}" in known_text:
+            continue
+        if not word.isalpha() or len(word) < TYPO_MIN_LENGTH:
+            unknown[word] = []
+            continue
+        unknown[word] = difflib.get_close_matches(word, vocabulary, n=TYPO_CANDIDATES, cutoff=TYPO_MIN_RATIO)
+    return unknown
+
+
+def _search_fallback(entries: QuerySet[CatalogueEntry], groups: list[Group], words: list[str]) -> TextSearch:
+    anywhere = Q(pk__in=[])
+    whens = []
+    for group in groups:
+        in_name, in_text = _group_q(group, "name_text"), _group_q(group, "search_text")
+        anywhere |= in_name | in_text
+        whens.append(
+            Case(
+                When(in_name, then=Value(NAME_WEIGHT)),
+                When(in_text, then=Value(TEXT_WEIGHT)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+    if len(words) > 1:
+        # The words in order in the name, at most two words apart.
+        together = r"\W+(?:\w+\W+){0,2}?".join(_word_pattern(word) + r"\w*" for word in words)
+        whens.append(
+            Case(
+                When(name_text__regex=together, then=Value(PHRASE_WEIGHT)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+    relevance = whens[0]
+    for when in whens[1:]:
+        relevance = relevance + when
+    return TextSearch(entries.filter(anywhere), ExpressionWrapper(relevance, output_field=FloatField()))
 
 
 # Maintaining the search table.
@@ -272,10 +518,17 @@ def catalogue_entries_refresh(
         editions = editions.filter(service_id__in=service_ids)
         entries = entries.filter(service_id__in=service_ids)
     entries.delete()
+    # The vocabulary follows the current model only: a migration's historical model predates it
+    # (migration 0013 fills it). A full rebuild starts it afresh.
+    with_vocabulary = entry_model is CatalogueEntry
+    if with_vocabulary and service_ids is None:
+        SearchWord.objects.using(using).all().delete()
     written, last = 0, 0
     while chunk := list(editions.filter(pk__gt=last).values(*EDITION_FIELDS)[:REFRESH_BATCH]):
         last = chunk[-1]["pk"]
-        entry_model.objects.using(using).bulk_create(_entries(chunk, using, entry_model))
+        rows = entry_model.objects.using(using).bulk_create(_entries(chunk, using, entry_model))
+        if with_vocabulary:
+            vocabulary_add(((row.name_text, row.search_text) for row in rows), using=using)
         written += len(chunk)
     if written and connections[using].vendor == "postgresql":
         entries.update(
@@ -283,6 +536,27 @@ def catalogue_entries_refresh(
             + SearchVector("search_text", config=SEARCH_CONFIG, weight="B")
         )
     return written
+
+
+def vocabulary_words(texts: Iterable[str]) -> set[str]:
+    """The words of case-folded texts worth matching a typo against: letters only, 3 or more."""
+    return {
+        word
+        for text in texts
+        for word in re.findall(r"[^\W\d_]+", text)
+        if VOCABULARY_WORD_LENGTH <= len(word) <= SEARCH_WORD_MAX_LENGTH
+    }
+
+
+def vocabulary_add(
+    texts: Iterable[tuple[str, ...]], *, using: str = "default", model: type | None = None
+) -> None:
+    """Add the words of search texts to the vocabulary (``SearchWord``); words already there stay."""
+    model = model or SearchWord
+    words = vocabulary_words(text for row in texts for text in row)
+    model.objects.using(using).bulk_create(
+        [model(word=word) for word in sorted(words)], ignore_conflicts=True, batch_size=REFRESH_BATCH
+    )
 
 
 def _refresh_listed(service_ids: Iterable[int], using: str) -> None:
