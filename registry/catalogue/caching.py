@@ -366,4 +366,6 @@ def _dictionary_changed(sender, instance, using: str = "default", **kwargs) -> N
 
 
 post_save.connect(_dictionary_changed, sender=SearchSynonym, dispatch_uid="catalogue_revision_synonym_save")
-post_delete.connect(_dictionary_changed, sender=SearchSynonym, dispatch_uid="catalogue_revision_synonym_delete")
+post_delete.connect(
+    _dictionary_changed, sender=SearchSynonym, dispatch_uid="catalogue_revision_synonym_delete"
+)

@@ -25,12 +25,23 @@ adjectives.
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
-from django.db.models import Case, Expression, ExpressionWrapper, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Expression,
+    ExpressionWrapper,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
@@ -208,9 +219,10 @@ def _synonym_groups(words: list[str], using: str) -> tuple[list[Group], list[boo
         for start in range(len(words) - size + 1)
     }
     meanings: dict[str, list[str]] = defaultdict(list)
-    entries = SearchSynonym.objects.using(using).filter(key__in=list(spans))
-    for key, meaning in entries.values_list("key", "meaning"):
-        meanings[key].append(meaning)
+    dictionary = _lexicon(using).dictionary
+    for key in spans:
+        meanings[key] = dictionary.get(key, [])
+    meanings = {key: found for key, found in meanings.items() if found}
     groups: list[Group] = []
     covered: list[bool] = []
     start = 0
@@ -233,6 +245,54 @@ def _synonym_groups(words: list[str], using: str) -> tuple[list[Group], list[boo
             covered.append(False)
             start += 1
     return groups, covered
+
+
+# What every search reads whole — the synonym dictionary, and on SQLite the vocabulary — is kept
+# in the process for one version of the catalogue (``caching.catalogue_version``: the change
+# sequence, the newest search row and the reference data revision, which a change to the
+# dictionary bumps). A list page has read that version already, so the dictionary costs no query
+# there, and an edit in the admin applies to the next search in every process.
+_version_cache: dict[tuple[str, str], tuple[str, Any]] = {}
+
+
+def _per_version(name: str, using: str, load: Callable[[str], Any]) -> Any:
+    from registry.catalogue.caching import catalogue_version
+
+    version = catalogue_version(using=using).key
+    cached = _version_cache.get((name, using))
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    value = load(using)
+    _version_cache[(name, using)] = (version, value)
+    return value
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The synonym dictionary (stem key → meanings) and, on SQLite, the vocabulary."""
+
+    dictionary: dict[str, list[str]]
+    vocabulary: list[str]
+
+
+def _read_lexicon(using: str) -> Lexicon:
+    """One query: the dictionary, and on SQLite the vocabulary after it (marked by a NULL key)."""
+    rows = SearchSynonym.objects.using(using).order_by().values_list("key", "meaning")
+    if connections[using].vendor != "postgresql":
+        words = SearchWord.objects.using(using).annotate(none=Value(None, output_field=CharField()))
+        rows = rows.union(words.values_list("none", "word"), all=True)
+    dictionary: dict[str, list[str]] = defaultdict(list)
+    vocabulary = []
+    for key, text in rows:
+        if key is None:
+            vocabulary.append(text)
+        else:
+            dictionary[key].append(text)
+    return Lexicon(dict(dictionary), sorted(vocabulary))
+
+
+def _lexicon(using: str) -> Lexicon:
+    return _per_version("lexicon", using, _read_lexicon)
 
 
 def _with_typos(groups: list[Group], covered: list[bool], unknown: dict[str, list[str]]) -> list[Group]:
@@ -374,7 +434,7 @@ def _unknown_words_fallback(words: list[str], using: str) -> dict[str, list[str]
     (thousands of words) is read whole and compared in Python."""
     if not words:
         return {}
-    vocabulary = list(SearchWord.objects.using(using).values_list("word", flat=True))
+    vocabulary = _lexicon(using).vocabulary
     known_text = " " + " ".join(vocabulary)
     unknown = {}
     for word in words:
