@@ -209,27 +209,30 @@ Alternative = tuple[str, ...]
 Group = list[Alternative]
 
 
-def _synonym_groups(words: list[str], using: str) -> tuple[list[Group], list[bool]]:
-    """The query's groups with the dictionary applied (longest entry first, each query word in
-    one entry at most), and for each group whether a dictionary entry covers it. One query."""
+def _span_keys(words: list[str]) -> list[str]:
+    """The keys of every run of up to ``MAX_TERM_WORDS`` query words: what a dictionary entry
+    may be found under."""
     stems = [russian_stem(word) for word in words]
-    spans = {
-        " ".join(stems[start : start + size]): (start, size)
-        for size in range(MAX_TERM_WORDS, 0, -1)
-        for start in range(len(words) - size + 1)
-    }
-    meanings: dict[str, list[str]] = defaultdict(list)
-    dictionary = _lexicon(using).dictionary
-    for key in spans:
-        meanings[key] = dictionary.get(key, [])
-    meanings = {key: found for key, found in meanings.items() if found}
+    return list(
+        dict.fromkeys(
+            " ".join(stems[start : start + size])
+            for size in range(MAX_TERM_WORDS, 0, -1)
+            for start in range(len(words) - size + 1)
+        )
+    )
+
+
+def _synonym_groups(words: list[str], meanings: dict[str, list[str]]) -> tuple[list[Group], list[bool]]:
+    """The query's groups with the dictionary's ``meanings`` applied (longest entry first, each
+    query word in one entry at most), and for each group whether a dictionary entry covers it."""
+    stems = [russian_stem(word) for word in words]
     groups: list[Group] = []
     covered: list[bool] = []
     start = 0
     while start < len(words):
         for size in range(min(MAX_TERM_WORDS, len(words) - start), 0, -1):
             key = " ".join(stems[start : start + size])
-            if key in meanings:
+            if meanings.get(key):
                 group: Group = [tuple(words[start : start + size])]
                 for meaning in meanings[key]:
                     for variant in meaning.split(";"):
@@ -247,11 +250,11 @@ def _synonym_groups(words: list[str], using: str) -> tuple[list[Group], list[boo
     return groups, covered
 
 
-# What every search reads whole — the synonym dictionary, and on SQLite the vocabulary — is kept
-# in the process for one version of the catalogue (``caching.catalogue_version``: the change
-# sequence, the newest search row and the reference data revision, which a change to the
-# dictionary bumps). A list page has read that version already, so the dictionary costs no query
-# there, and an edit in the admin applies to the next search in every process.
+# SQLite reads the synonym dictionary and the vocabulary whole, and keeps them in the process for
+# one version of the catalogue (``caching.catalogue_version``: the change sequence, the newest
+# search row and the reference data revision, which a change to the dictionary bumps). A list
+# page has read that version already, so they cost no query there, and an edit in the admin
+# applies to the next search in every process.
 _version_cache: dict[tuple[str, str], tuple[str, Any]] = {}
 
 
@@ -269,18 +272,21 @@ def _per_version(name: str, using: str, load: Callable[[str], Any]) -> Any:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The synonym dictionary (stem key → meanings) and, on SQLite, the vocabulary."""
+    """The synonym dictionary (stem key → meanings) and the vocabulary, for SQLite."""
 
     dictionary: dict[str, list[str]]
     vocabulary: list[str]
 
 
 def _read_lexicon(using: str) -> Lexicon:
-    """One query: the dictionary, and on SQLite the vocabulary after it (marked by a NULL key)."""
-    rows = SearchSynonym.objects.using(using).order_by().values_list("key", "meaning")
-    if connections[using].vendor != "postgresql":
-        words = SearchWord.objects.using(using).annotate(none=Value(None, output_field=CharField()))
-        rows = rows.union(words.values_list("none", "word"), all=True)
+    """One query: the dictionary, and the vocabulary after it (marked by a NULL key)."""
+    words = SearchWord.objects.using(using).annotate(none=Value(None, output_field=CharField()))
+    rows = (
+        SearchSynonym.objects.using(using)
+        .order_by()
+        .values_list("key", "meaning")
+        .union(words.values_list("none", "word"), all=True)
+    )
     dictionary: dict[str, list[str]] = defaultdict(list)
     vocabulary = []
     for key, text in rows:
@@ -313,19 +319,30 @@ def _with_typos(groups: list[Group], covered: list[bool], unknown: dict[str, lis
 def search_entries(entries: QuerySet[CatalogueEntry], text: str) -> TextSearch | None:
     """Narrow catalogue entries to those matching ``text``; ``None`` when the text has no words.
 
-    A query of stop words only, or of words found nowhere, matches nothing. Costs a fixed number
-    of small queries before the search itself: the dictionary lookup, which query words the
-    catalogue holds, and (only for words it does not) the closest words of its vocabulary."""
+    A query of stop words only, or of words found nowhere, matches nothing. Before the search
+    itself, PostgreSQL asks one query (the dictionary entries of the query's words, and which of
+    its words no service holds) and a second only for such words (their closest words in the
+    vocabulary), each answered from an index; SQLite reads the dictionary and the vocabulary
+    once per catalogue version."""
     if not query_words(text):
         return None
     words = significant_words(text)
     using = entries.db
     if not words:
         return TextSearch(entries.none(), Value(0.0, output_field=FloatField()))
-    groups, covered = _synonym_groups(words, using)
+    keys = _span_keys(words)
     postgresql = connections[using].vendor == "postgresql"
+    if postgresql:
+        meanings, missing = _lookup_postgresql(keys, words, using)
+    else:
+        dictionary = _lexicon(using).dictionary
+        meanings = {key: dictionary[key] for key in keys if key in dictionary}
+    groups, covered = _synonym_groups(words, meanings)
     plain = [group[0][0] for group, by_dictionary in zip(groups, covered, strict=True) if not by_dictionary]
-    unknown = _unknown_words_postgresql(plain, using) if postgresql else _unknown_words_fallback(plain, using)
+    if postgresql:
+        unknown = _typos_postgresql([word for word in plain if word in missing], using)
+    else:
+        unknown = _unknown_words_fallback(plain, using)
     groups = _with_typos(groups, covered, unknown)
     if not groups:
         return TextSearch(entries.none(), Value(0.0, output_field=FloatField()))
@@ -347,35 +364,50 @@ def _ts_group(group: Group, weight: str = "") -> str:
     return " | ".join(f"({alternative})" for alternative in alternatives)
 
 
-def _unknown_words_postgresql(words: list[str], using: str) -> dict[str, list[str]]:
-    """The words no service's document holds (nor a stop word of PostgreSQL's ``russian``), each
-    with the closest words of the vocabulary by trigram similarity. Two queries at most, each
-    answered from a GIN index: no scan of the catalogue, however many words."""
-    candidates = [word for word in dict.fromkeys(words) if word.isalpha()]
-    if not candidates:
-        return {word: [] for word in words if not word.isalpha()}
-    entries = CatalogueEntry._meta.db_table
+def _lookup_postgresql(
+    keys: list[str], words: list[str], using: str
+) -> tuple[dict[str, list[str]], set[str]]:
+    """One query: the dictionary's meanings under ``keys``, and the ``words`` no service's
+    document holds (PostgreSQL's own ``russian`` stop words aside). The dictionary by its key
+    index, each word by the document's GIN index: no scan of the catalogue, however many words."""
+    synonyms, entries = SearchSynonym._meta.db_table, CatalogueEntry._meta.db_table
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT w FROM unnest(%s::text[]) AS w WHERE numnode(plainto_tsquery(%s::regconfig, w)) > 0 "
+            f'SELECT "key", "meaning" FROM "{synonyms}" WHERE "key" = ANY(%s::text[]) '
+            "UNION ALL SELECT NULL, w FROM unnest(%s::text[]) AS w "
+            "WHERE numnode(plainto_tsquery(%s::regconfig, w)) > 0 "
             f'AND NOT EXISTS (SELECT 1 FROM "{entries}" '
             'WHERE "document" @@ plainto_tsquery(%s::regconfig, w))',
-            [candidates, SEARCH_CONFIG, SEARCH_CONFIG],
+            [keys, list(dict.fromkeys(words)), SEARCH_CONFIG, SEARCH_CONFIG],
         )
-        missing = [row[0] for row in cursor.fetchall()]
-        unknown: dict[str, list[str]] = {word: [] for word in words if not word.isalpha()}
-        typed = [word for word in missing if len(word) >= TYPO_MIN_LENGTH]
-        unknown.update({word: [] for word in missing})
-        if typed:
-            vocabulary = SearchWord._meta.db_table
-            cursor.execute(
-                "SELECT q.w, v.word FROM unnest(%s::text[]) AS q(w) CROSS JOIN LATERAL ("
-                f'SELECT "word" FROM "{vocabulary}" WHERE "word" %% q.w AND similarity("word", q.w) >= %s '
-                'ORDER BY similarity("word", q.w) DESC, "word" LIMIT %s) AS v',
-                [typed, TYPO_MIN_SIMILARITY, TYPO_CANDIDATES],
-            )
-            for word, candidate in cursor.fetchall():
-                unknown[word].append(candidate)
+        rows = cursor.fetchall()
+    meanings: dict[str, list[str]] = defaultdict(list)
+    missing = set()
+    for key, text in rows:
+        if key is None:
+            missing.add(text)
+        else:
+            meanings[key].append(text)
+    return dict(meanings), missing
+
+
+def _typos_postgresql(words: list[str], using: str) -> dict[str, list[str]]:
+    """Each of ``words`` (which no service holds) with the vocabulary's closest words by trigram
+    similarity; one query, by the vocabulary's trigram index, and none without such words."""
+    unknown: dict[str, list[str]] = {word: [] for word in words}
+    typed = [word for word in unknown if word.isalpha() and len(word) >= TYPO_MIN_LENGTH]
+    if not typed:
+        return unknown
+    vocabulary = SearchWord._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT q.w, v.word FROM unnest(%s::text[]) AS q(w) CROSS JOIN LATERAL ("
+            f'SELECT "word" FROM "{vocabulary}" WHERE "word" %% q.w AND similarity("word", q.w) >= %s '
+            'ORDER BY similarity("word", q.w) DESC, "word" LIMIT %s) AS v',
+            [typed, TYPO_MIN_SIMILARITY, TYPO_CANDIDATES],
+        )
+        for word, candidate in cursor.fetchall():
+            unknown[word].append(candidate)
     return unknown
 
 
