@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--queries", type=Path, default=QUERIES_FILE)
-    parser.add_argument("--show-misses", action="store_true", help="list queries with recall@3 below 1")
+    parser.add_argument("--show-misses", action="store_true", help="list queries whose first result is not a right answer")
     args = parser.parse_args(argv)
 
     from django.db import connection
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
     mrr = sum(outcome.reciprocal_rank for outcome in outcomes) / run_count
     if args.show_misses:
         for outcome in outcomes:
-            if outcome.recall < 1:
+            if outcome.recall < 1 or outcome.rank != 1:
                 print(
                     f"miss: {outcome.case.query!r}: right {sorted(outcome.right)}, "
                     f"rank {outcome.rank}, top {list(outcome.found[:TOP])}"

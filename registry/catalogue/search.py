@@ -494,8 +494,9 @@ def _search_fallback(entries: QuerySet[CatalogueEntry], groups: list[Group], wor
             )
         )
     if len(words) > 1:
-        # The words in order in the name, at most two words apart.
-        together = r"\W+(?:\w+\W+){0,2}?".join(_word_pattern(word) + r"\w*" for word in words)
+        # The words in order in the name, side by side or with one short word between («пособие
+        # на ребёнка»): the stop words a query drops.
+        together = r"\W+(?:\w{1,3}\W+)?".join(_word_pattern(word) + r"\w*" for word in words)
         whens.append(
             Case(
                 When(name_text__regex=together, then=Value(PHRASE_WEIGHT)),
