@@ -1,6 +1,7 @@
 """The synonym dictionary of the catalogue search and the vocabulary of the catalogue's words
-(typo matching), filled from the search table. On PostgreSQL a trigram GIN index on the
-vocabulary: a mistyped word is matched against it, never against the catalogue itself."""
+(typo matching), filled from the search table. On PostgreSQL a trigram GiST index on the
+vocabulary: the closest words to a mistyped one are read from it in distance order (``<->``,
+a nearest-neighbour scan), never by comparing the word with the whole vocabulary or catalogue."""
 
 from django.db import migrations, models
 
@@ -11,7 +12,7 @@ def create_index(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {VOCABULARY_INDEX} ON registry_searchword "
-            "USING gin (word gin_trgm_ops)"
+            "USING gist (word gist_trgm_ops)"
         )
 
 
