@@ -1,25 +1,38 @@
-"""Full-text search of the public catalogue, over its search table (``CatalogueEntry``).
+"""Full-text search of the public catalogue in citizens' words, over its search table
+(``CatalogueEntry``).
 
 A query matches a service in the catalogue when its words are found in the current edition's
 full or short name, in the name of one of its results, in its provider's name, or in a category
 or life situation of its service. All of that is kept, case-folded, in one row per service
 (``registry.models.search``), refreshed by ``catalogue_entries_refresh`` in the transaction of
 each publication, withdrawal and restoration (and by signals when a provider, a category or a
-service's categories change), so a search reads one narrow table and its indexes.
+service's categories change), so a search reads one narrow table and its indexes. The words of
+those texts make the catalogue's vocabulary (``SearchWord``), added to as services are listed.
 
-PostgreSQL: full-text search with the ``russian`` configuration (named in every call, never
-the server's default) against a stored, weighted ``tsvector`` (names weigh more than results,
-provider and categories) with a GIN index, so that «паспорта» finds «паспорт» and
-«строительство» finds «разрешение на строительство». When the full-text query matches nothing,
-the names are matched by trigram word similarity (``pg_trgm``, GIN index), so that a typo
-(«пасспорт») still finds the service; typo matching only as a fallback keeps common queries
-from rechecking trigrams over a large share of the registry.
+Citizens type questions, colloquial words, abbreviations, compounds and typos. A query is cut
+into its significant words (stop words dropped); each becomes a group of alternatives: the word
+itself; what the synonym dictionary (``SearchSynonym``, edited in the admin, loaded from
+``fixtures/reference/search_synonyms.json``) says it means — «загранпаспорт» → «заграничный
+паспорт», «ИП» → «индивидуальный предприниматель», an entry may span words («пособие на
+ребёнка»); and, for a word no service holds, the vocabulary's words closest to it («пасспорт» →
+«паспорт»). A service matches when it matches any group, and ranks by the groups it matches — in
+its name (1) above elsewhere (0.35) — plus a bonus when the query's words stand together in its
+name, so «регистрация юридического лица» puts the registration before a licence whose category
+says «регистрация юридических лиц».
+
+PostgreSQL: full-text search with the ``russian`` configuration (named in every call, never the
+server's default) against a stored ``tsvector`` weighted A (names) and B (the rest), GIN index;
+a group matched in the name is a ``tsquery`` restricted to weight A. Before the search, one query
+reads the dictionary entries of the query's words (by their stem key) and which words no
+service's document holds (by the GIN index); only for such words a second query reads their
+closest words from the vocabulary's trigram GiST index (nearest neighbours by ``<->``). A query
+that finds nothing therefore costs two or three indexed queries and no scan of the catalogue.
 
 SQLite (development, small registries): SQLite's own ``lower()`` and ``LIKE`` fold ASCII only,
-so «ПАСПОРТ» would not find «паспорт». The stored texts are already case-folded in Python
-(«ё» read as «е»), and each query word, cut to a crude Russian stem, is matched as a substring.
-It is a fallback, not a morphological analyser: it handles the common inflections of nouns and
-adjectives.
+so the stored texts are case-folded in Python («ё» read as «е»), and each word, cut to a crude
+Russian stem, is matched at the start of a word with SQLite's REGEXP (Django provides it). The
+dictionary and the vocabulary are read whole, once per catalogue version, and typos are matched
+with ``difflib`` over the vocabulary in Python. It is a fallback, not a morphological analyser.
 """
 
 import difflib
