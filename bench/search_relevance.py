@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--queries", type=Path, default=QUERIES_FILE)
-    parser.add_argument("--show-misses", action="store_true", help="list queries whose first result is not a right answer")
+    parser.add_argument(
+        "--show-misses", action="store_true", help="list queries whose first result is not a right answer"
+    )
     args = parser.parse_args(argv)
 
     from django.db import connection
