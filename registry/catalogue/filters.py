@@ -270,11 +270,17 @@ class ServiceFilter(django_filters.FilterSet):
         """What the list pages through, current-edition ids in order, and the number of matches
         counted no further than ``limit + 1``. By relevance: the first ``limit + 1`` matches are
         read in one query with their rank and ordered here, so a common word costs the same in a
-        registry of 10 000 services as in one of 100 000 (with more matches than ``limit``, the
-        order is that of the first ``limit`` found). By name: every match, in order."""
+        registry of 10 000 services as in one of 100 000 (with more matches than ``limit``, those
+        ranked are the first ``limit`` found, those matching most of a query's words first). By
+        name: every match, in order."""
         if self.sort_order == SORT_RELEVANCE:
+            matches = self.matches
+            if self.text_search.coverage is not None:
+                # A query of several words matches any of them: the services matching the most
+                # come first into the ranked set.
+                matches = matches.annotate(coverage=self.text_search.coverage).order_by("-coverage")
             rows = list(
-                self.matches.annotate(relevance=self.text_search.relevance).values_list(
+                matches.annotate(relevance=self.text_search.relevance).values_list(
                     "edition_id", "relevance", "sort_name", "registry_number"
                 )[: limit + 1]
             )

@@ -50,6 +50,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     FloatField,
+    IntegerField,
     Q,
     QuerySet,
     Value,
@@ -166,6 +167,10 @@ class TextSearch:
 
     entries: QuerySet[CatalogueEntry]
     relevance: Expression
+    # How many of the query's groups a service matches (``None`` for one group): cheap enough to
+    # order every match by, so that the list, which ranks only its first ``RESULT_LIMIT``
+    # matches, ranks those that match the most words in a large registry.
+    coverage: Expression | None = None
 
 
 # How a query is read. Citizens type questions («как поменять паспорт в 45 лет»), colloquial
@@ -457,7 +462,14 @@ def _search_postgresql(
     parts.append("0.01 * ts_rank(document, to_tsquery(%s::regconfig, %s))")
     params += [SEARCH_CONFIG, any_group]
     relevance = RawSQL(" + ".join(parts), params, output_field=FloatField())
-    return TextSearch(matching, relevance)
+    coverage = None
+    if len(groups) > 1:
+        coverage = RawSQL(
+            " + ".join(["(document @@ to_tsquery(%s::regconfig, %s))::int"] * len(groups)),
+            [value for group in groups for value in (SEARCH_CONFIG, _ts_group(group))],
+            output_field=IntegerField(),
+        )
+    return TextSearch(matching, relevance, coverage)
 
 
 # SQLite: SQLite's own ``lower()`` and ``LIKE`` fold ASCII only; the stored texts are folded in
@@ -527,7 +539,18 @@ def _search_fallback(entries: QuerySet[CatalogueEntry], groups: list[Group], wor
     relevance = whens[0]
     for when in whens[1:]:
         relevance = relevance + when
-    return TextSearch(entries.filter(anywhere), ExpressionWrapper(relevance, output_field=FloatField()))
+    coverage = None
+    if len(groups) > 1:
+        coverage = sum(
+            (
+                Case(When(_group_q(g, "name_text") | _group_q(g, "search_text"), then=1), default=0)
+                for g in groups
+            ),
+            start=Value(0),
+        )
+    return TextSearch(
+        entries.filter(anywhere), ExpressionWrapper(relevance, output_field=FloatField()), coverage
+    )
 
 
 # Maintaining the search table.

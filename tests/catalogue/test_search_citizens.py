@@ -224,3 +224,16 @@ def test_the_lookups_of_a_query_are_answered_from_indexes(registry):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "registry_searchword_trgm" in plan
+
+
+def test_the_ranked_set_takes_the_services_matching_most_words_first(dictionary):
+    """A query of several words matches any of them, and the list ranks only its first matches:
+    those matching every word must be among them, however many match one word."""
+    from registry.catalogue.filters import ServiceFilter
+
+    for n in range(4):
+        published(full_name=f"Выдача справки номер {n}", short_name=f"Справка {n}")
+    wanted = published(full_name="Выдача архивной справки", short_name="Архивная справка")
+    edition_ids, count = ServiceFilter({"q": "архивная справка"}).page_editions(limit=2)
+    assert edition_ids[0] == wanted.pk
+    assert count == 3  # more than the limit: «более 2»
