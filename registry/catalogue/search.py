@@ -50,7 +50,6 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     FloatField,
-    IntegerField,
     Q,
     QuerySet,
     Value,
@@ -167,10 +166,10 @@ class TextSearch:
 
     entries: QuerySet[CatalogueEntry]
     relevance: Expression
-    # How many of the query's groups a service matches (``None`` for one group): cheap enough to
-    # order every match by, so that the list, which ranks only its first ``RESULT_LIMIT``
-    # matches, ranks those that match the most words in a large registry.
-    coverage: Expression | None = None
+    # The condition of matching every group of the query (``None`` for one group): the list,
+    # which ranks only its first ``RESULT_LIMIT`` matches, reads those first, so that in a large
+    # registry the services matching all the words are among those ranked.
+    strict: Q | None = None
 
 
 # How a query is read. Citizens type questions («как поменять паспорт в 45 лет»), colloquial
@@ -214,6 +213,15 @@ def significant_words(text: str) -> list[str]:
     """The words of ``text`` that a search looks for: letters and digits, not a stop word."""
     words = [word for word in re.findall(r"[^\W_]+", casefold(text)) if len(word) >= MIN_WORD_LENGTH]
     return [word for word in words if word not in STOP_WORDS][:MAX_QUERY_WORDS]
+
+
+def phrase_words(text: str) -> list[str]:
+    """The words of ``text`` from its first significant word to its last, stop words included:
+    a phrase keeps the places of the words between."""
+    words = re.findall(r"[^\W_]+", casefold(text))
+    significant = set(significant_words(text))
+    places = [n for n, word in enumerate(words) if word in significant]
+    return words[places[0] : places[-1] + 1][: MAX_QUERY_WORDS * 2] if places else []
 
 
 def phrase_key(text: str) -> str:
@@ -365,7 +373,7 @@ def search_entries(entries: QuerySet[CatalogueEntry], text: str) -> TextSearch |
     if not groups:
         return TextSearch(entries.none(), Value(0.0, output_field=FloatField()))
     if postgresql:
-        return _search_postgresql(entries, groups, words)
+        return _search_postgresql(entries, groups, words, text)
     return _search_fallback(entries, groups, words)
 
 
@@ -437,7 +445,7 @@ def _typos_postgresql(words: list[str], using: str) -> dict[str, list[str]]:
 
 
 def _search_postgresql(
-    entries: QuerySet[CatalogueEntry], groups: list[Group], words: list[str]
+    entries: QuerySet[CatalogueEntry], groups: list[Group], words: list[str], text: str
 ) -> TextSearch:
     any_group = " | ".join(f"({_ts_group(group)})" for group in groups)
     matching = entries.filter(document=SearchQuery(any_group, config=SEARCH_CONFIG, search_type="raw"))
@@ -451,25 +459,26 @@ def _search_postgresql(
         params += [SEARCH_CONFIG, _ts_group(group, "A"), NAME_WEIGHT]
         params += [SEARCH_CONFIG, _ts_group(group), TEXT_WEIGHT]
     if len(words) > 1:
-        # The words typed, together and in order, in the service's name: an exact phrase ranks
-        # above the same words scattered. Computed for the matched rows only.
-        parts.append(
-            "(CASE WHEN to_tsvector(%s::regconfig, name_text) @@ phraseto_tsquery(%s::regconfig, %s) "
-            "THEN %s ELSE 0 END)"
-        )
-        params += [SEARCH_CONFIG, SEARCH_CONFIG, " ".join(words), PHRASE_WEIGHT]
+        # The words typed, together and in order, in the service's name (weight A of the stored
+        # document; the stop words typed between them keep their places): an exact phrase ranks
+        # above the same words scattered.
+        parts.append("(CASE WHEN document @@ to_tsquery(%s::regconfig, %s) THEN %s ELSE 0 END)")
+        params += [
+            SEARCH_CONFIG,
+            " <-> ".join(_ts_word(word, "A") for word in phrase_words(text)),
+            PHRASE_WEIGHT,
+        ]
     # ts_rank orders services equal on the above (more occurrences, shorter texts first).
     parts.append("0.01 * ts_rank(document, to_tsquery(%s::regconfig, %s))")
     params += [SEARCH_CONFIG, any_group]
     relevance = RawSQL(" + ".join(parts), params, output_field=FloatField())
-    coverage = None
-    if len(groups) > 1:
-        coverage = RawSQL(
-            " + ".join(["(document @@ to_tsquery(%s::regconfig, %s))::int"] * len(groups)),
-            [value for group in groups for value in (SEARCH_CONFIG, _ts_group(group))],
-            output_field=IntegerField(),
-        )
-    return TextSearch(matching, relevance, coverage)
+    every_group = " & ".join(f"({_ts_group(group)})" for group in groups)
+    strict = (
+        Q(document=SearchQuery(every_group, config=SEARCH_CONFIG, search_type="raw"))
+        if len(groups) > 1
+        else None
+    )
+    return TextSearch(matching, relevance, strict)
 
 
 # SQLite: SQLite's own ``lower()`` and ``LIKE`` fold ASCII only; the stored texts are folded in
@@ -539,17 +548,13 @@ def _search_fallback(entries: QuerySet[CatalogueEntry], groups: list[Group], wor
     relevance = whens[0]
     for when in whens[1:]:
         relevance = relevance + when
-    coverage = None
+    strict = None
     if len(groups) > 1:
-        coverage = sum(
-            (
-                Case(When(_group_q(g, "name_text") | _group_q(g, "search_text"), then=1), default=0)
-                for g in groups
-            ),
-            start=Value(0),
-        )
+        strict = Q()
+        for group in groups:
+            strict &= _group_q(group, "name_text") | _group_q(group, "search_text")
     return TextSearch(
-        entries.filter(anywhere), ExpressionWrapper(relevance, output_field=FloatField()), coverage
+        entries.filter(anywhere), ExpressionWrapper(relevance, output_field=FloatField()), strict
     )
 
 
