@@ -47,6 +47,7 @@ from registry.models import (
     QualityIndicator,
     Region,
     Result,
+    SearchSynonym,
     Service,
     StandardForm,
     Variant,
@@ -67,6 +68,7 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 REFERENCE_DIR = FIXTURES_DIR / "reference"
 DEMO_DIR = FIXTURES_DIR / "demo"
 BODIES_FILE = "bodies.json"
+SYNONYMS_FILE = "search_synonyms.json"
 
 # Classifier files of fixtures/reference (loaded after regions.json, before legal_acts.json).
 CLASSIFIER_FILES: tuple[tuple[str, type[models.Model]], ...] = (
@@ -186,13 +188,14 @@ def _capitalized(text: str) -> str:
 
 
 def load_reference(*, directory: Path = REFERENCE_DIR, report: LoadReport | None = None) -> LoadReport:
-    """Upsert regions, classifiers and legal acts from ``directory``."""
+    """Upsert regions, classifiers, legal acts and the search dictionary from ``directory``."""
     report = report if report is not None else LoadReport()
     with transaction.atomic():
         _load_regions(directory / "regions.json", report)
         for file_name, model in CLASSIFIER_FILES:
             _load_classifiers(directory / file_name, model, report)
         _load_legal_acts(directory / "legal_acts.json", report)
+        _load_synonyms(directory / SYNONYMS_FILE, report)
     return report
 
 
@@ -405,6 +408,20 @@ def _load_classifiers(path: Path, model: type[models.Model], report: LoadReport)
         values["order"] = index + 1
         _obj, outcome = _upsert(model, {"code": row["code"]}, values, row_where)
         report.record(model, outcome)
+
+
+def _load_synonyms(path: Path, report: LoadReport) -> None:
+    """The search dictionary, by term. Entries added in the admin and absent from the file stay:
+    the file is where the dictionary starts, the admin is where it grows."""
+    where = _Where(path)
+    for index, row in enumerate(_expect_list(_read_json(path), where)):
+        row_where = where.child(index)
+        row = _expect_object(row, row_where)
+        if not isinstance(row.get("term"), str):
+            row_where.child("term").fail(_("не указано слово или выражение заявителя"))
+        values = _scalar_values(SearchSynonym, row, row_where, relations=(), keys=("term",))
+        _obj, outcome = _upsert(SearchSynonym, {"term": row["term"]}, values, row_where)
+        report.record(SearchSynonym, outcome)
 
 
 ACT_KEY_FIELDS = ("kind", "number", "date")

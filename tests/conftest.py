@@ -12,8 +12,11 @@ def _fresh_caches():
     rolled-back test used, so a cached page of one test could match the version of another."""
     from django.core.cache import caches
 
+    from registry.catalogue import search
+
     for cache in caches.all():
         cache.clear()
+    search._version_cache.clear()
 
 
 @pytest.fixture(scope="module")

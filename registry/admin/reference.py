@@ -1,5 +1,5 @@
 """Classifiers: subjects of the Federation, categories, applicant categories, payment methods
-and channels."""
+and channels; the synonym dictionary of the catalogue search."""
 
 from django.contrib import admin
 from django.db.models import Q
@@ -17,6 +17,7 @@ from registry.models import (
     Edition,
     PaymentMethod,
     Region,
+    SearchSynonym,
 )
 
 
@@ -93,3 +94,15 @@ class PaymentMethodAdmin(EditionChoiceAdmin):
 class ChannelAdmin(EditionChoiceAdmin):
     verbose_name_accusative = _("канал подачи или получения")
     edition_fields = ("submission_channels", "result_delivery_channels")
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The words citizens search with. A change applies to the next search (each search reads
+    the dictionary) and retires the cached catalogue pages (``registry.catalogue.caching``)."""
+
+    list_display = ["term", "meaning"]
+    list_display_links = ["term"]
+    search_fields = ["term", "meaning"]
+    ordering = ["term"]
+    fields = ["term", "meaning"]

@@ -54,6 +54,7 @@ from registry.models import (
     PaymentMethod,
     ProviderBody,
     Region,
+    SearchSynonym,
     Service,
 )
 from regulations.models import LegalAct
@@ -356,4 +357,15 @@ for _model in WATCHED_MODELS:
     )
 m2m_changed.connect(
     _categories_changed, sender=Service.categories.through, dispatch_uid="catalogue_revision_categories"
+)
+
+
+def _dictionary_changed(sender, instance, using: str = "default", **kwargs) -> None:
+    # Unlike reference rows, a new synonym changes what a search finds at once.
+    revision_bump(using=using)
+
+
+post_save.connect(_dictionary_changed, sender=SearchSynonym, dispatch_uid="catalogue_revision_synonym_save")
+post_delete.connect(
+    _dictionary_changed, sender=SearchSynonym, dispatch_uid="catalogue_revision_synonym_delete"
 )

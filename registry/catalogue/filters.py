@@ -269,15 +269,28 @@ class ServiceFilter(django_filters.FilterSet):
     def page_editions(self, limit: int = RESULT_LIMIT) -> tuple[list[int] | QuerySet, int]:
         """What the list pages through, current-edition ids in order, and the number of matches
         counted no further than ``limit + 1``. By relevance: the first ``limit + 1`` matches are
-        read in one query with their rank and ordered here, so a common word costs the same in a
-        registry of 10 000 services as in one of 100 000 (with more matches than ``limit``, the
-        order is that of the first ``limit`` found). By name: every match, in order."""
+        read with their rank and ordered here (for a query of several words, those matching all
+        of them first, then the others, in a second query only when the first falls short), so a
+        common word costs the same in a registry of 10 000 services as in one of 100 000 (with
+        more matches than ``limit``, the order is that of the first ``limit`` found). By name:
+        every match, in order."""
         if self.sort_order == SORT_RELEVANCE:
-            rows = list(
-                self.matches.annotate(relevance=self.text_search.relevance).values_list(
-                    "edition_id", "relevance", "sort_name", "registry_number"
-                )[: limit + 1]
-            )
+            columns = ("edition_id", "relevance", "sort_name", "registry_number")
+            relevance = self.text_search.relevance
+            strict = self.text_search.strict
+            if strict is None:
+                rows = list(self.matches.annotate(relevance=relevance).values_list(*columns)[: limit + 1])
+            else:
+                # A query of several words matches any of them: those matching all of them are
+                # read first (both reads use the index and stop at the limit).
+                rows = list(
+                    self.matches.filter(strict)
+                    .annotate(relevance=relevance)
+                    .values_list(*columns)[: limit + 1]
+                )
+                if len(rows) <= limit:
+                    rest = self.matches.exclude(strict).annotate(relevance=relevance).values_list(*columns)
+                    rows += list(rest[: limit + 1 - len(rows)])
             ranked = sorted(rows[:limit], key=lambda row: (-row[1], row[2], row[3]))
             return [row[0] for row in ranked], len(rows)
         return self.qs.values_list("edition_id", flat=True), self.matches.values("pk")[: limit + 1].count()

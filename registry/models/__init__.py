@@ -25,7 +25,7 @@ from registry.models.reference import (
     PaymentMethod,
     Region,
 )
-from registry.models.search import CatalogueEntry, CatalogueRevision
+from registry.models.search import CatalogueEntry, CatalogueRevision, SearchSynonym, SearchWord
 from registry.models.sections import (
     Document,
     DocumentPresentation,
@@ -90,6 +90,8 @@ __all__ = [
     "Result",
     "ResultKind",
     "Role",
+    "SearchSynonym",
+    "SearchWord",
     "Service",
     "WITHDRAWAL_FIELDS",
     "StandardForm",

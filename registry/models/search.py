@@ -79,3 +79,81 @@ class CatalogueRevision(models.Model):
 
     def __str__(self) -> str:
         return str(self.revision)
+
+
+class SearchSynonym(models.Model):
+    """A citizen's word for what the registry names otherwise: a colloquial word («права»), an
+    abbreviation («ИП»), a compound the catalogue spells in two words («загранпаспорт»). A
+    search for ``term`` also looks for ``meaning`` — as an alternative: the words typed still
+    count. Edited in the admin and loaded from ``fixtures/reference/search_synonyms.json``;
+    read by every search, so a change applies at once (and retires cached search pages)."""
+
+    term = models.CharField(
+        _("слово или выражение заявителя"),
+        max_length=100,
+        unique=True,
+        help_text=_("Как пишут заявители: «загранпаспорт», «ИП», «права». Регистр и «ё» не учитываются."),
+    )
+    meaning = models.CharField(
+        _("что искать в реестре"),
+        max_length=300,
+        help_text=_(
+            "Слова из названий услуг, которые означают то же: «заграничный паспорт». "
+            "Несколько вариантов — через точку с запятой."
+        ),
+    )
+    # The term's words cut to their stems (``registry.catalogue.search.phrase_key``), so that
+    # «прописку» finds the entry «прописка»; written on save.
+    key = models.CharField(_("ключ поиска"), max_length=200, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("синоним для поиска")
+        verbose_name_plural = _("синонимы для поиска")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def save(self, *args, **kwargs) -> None:
+        from registry.catalogue.search import phrase_key
+
+        self.key = phrase_key(self.term)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "term" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from registry.catalogue.search import phrase_key, query_words
+
+        errors = {}
+        if self.term and not phrase_key(self.term):
+            errors["term"] = ValidationError(
+                _("В выражении «%(term)s» нет ни одного слова: укажите слово, которое ищут заявители."),
+                code="no_words",
+                params={"term": self.term},
+            )
+        if self.meaning and not query_words(self.meaning):
+            errors["meaning"] = ValidationError(
+                _("В поле «что искать в реестре» нет ни одного слова: укажите слова из названий услуг."),
+                code="no_words",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class SearchWord(models.Model):
+    """A word of the catalogue's search texts: the vocabulary a mistyped query word is matched
+    against («пасспорт» → «паспорт»). Words are added as services are listed and never removed
+    on their own: a word no service holds any more costs a row and finds nothing."""
+
+    word = models.CharField(_("слово"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("слово каталога")
+        verbose_name_plural = _("словарь каталога")
+
+    def __str__(self) -> str:
+        return self.word

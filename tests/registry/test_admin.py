@@ -59,6 +59,7 @@ from registry.models import (
     Region,
     Result,
     Role,
+    SearchSynonym,
     Service,
     StandardForm,
     Variant,
@@ -81,6 +82,7 @@ ADMIN_MODELS = [
     ApplicantAttribute,
     Membership,
     AuditEvent,
+    SearchSynonym,
 ]
 # The audit trail is append-only: the administrator reads it.
 VIEW_ONLY_MODELS = {AuditEvent}
@@ -178,6 +180,7 @@ def catalogue(admin_user) -> dict:
         ApplicantAttribute: edition.applicant_attributes.get(),
         Membership: membership,
         AuditEvent: event,
+        SearchSynonym: SearchSynonym.objects.create(term="загранпаспорт 1", meaning="заграничный паспорт"),
     }
 
 
