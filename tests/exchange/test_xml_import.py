@@ -30,14 +30,21 @@ def snapshot() -> tuple[int, int, int]:
     return Service.objects.count(), Edition.objects.count(), AuditEvent.objects.count()
 
 
+# The demo's exports by request, made once per process: the demo files do not change during a
+# run, and loading the demo for each test that needs its export costs seconds per test.
+_DEMO_EXPORTS: dict[str, bytes] = {}
+
+
 def export_then_empty(tmp_path: Path, **request) -> Path:
     """The demo registry exported, then the registry emptied again (reference data reloaded)."""
-    savepoint = transaction.savepoint()
-    load_demo()
-    data = export_xml(**request)
-    transaction.savepoint_rollback(savepoint)
+    key = repr(sorted(request.items()))
+    if key not in _DEMO_EXPORTS:
+        savepoint = transaction.savepoint()
+        load_demo()
+        _DEMO_EXPORTS[key] = export_xml(**request)
+        transaction.savepoint_rollback(savepoint)
     load_reference()
-    return write(tmp_path, data, "demo.xml")
+    return write(tmp_path, _DEMO_EXPORTS[key], "demo.xml")
 
 
 @pytest.fixture
