@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models.editions import EditionContent
 from registry.validators import FormFileContentValidator, validate_exchangeable_text
-from regulations.models import Citation, OptionalCitation
+from regulations.models import OptionalCitation
 
 
 def normalize_name(value: str) -> str:
@@ -94,21 +94,13 @@ class Result(EditionItem):
         return self.name
 
 
-class LegalBasis(EditionItem, Citation):
-    """ч. 1 п. 5: a legal ground for providing the service."""
+class LegalBasis(EditionItem, OptionalCitation):
+    """ч. 1 п. 5: a legal ground for providing the service. Its act is empty only in a draft's
+    half-filled row (an article typed, the act not yet chosen): the validator refuses to
+    publish it (legal_bases.act_missing)."""
 
     edition = models.ForeignKey(
         "registry.Edition", verbose_name=_("редакция"), on_delete=models.CASCADE, related_name="legal_bases"
-    )
-    # Empty only in a draft's half-filled row (an article typed, the act not yet chosen): the
-    # validator refuses to publish it (legal_bases.act_missing).
-    act = models.ForeignKey(
-        "regulations.LegalAct",
-        verbose_name=_("нормативный правовой акт"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
     )
     note = models.CharField(
         _("пояснение"), max_length=500, blank=True, validators=[validate_exchangeable_text]

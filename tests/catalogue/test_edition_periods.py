@@ -3,35 +3,18 @@ history of редакции reads like a law's, without overlapping periods."""
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from registry.demo import load_demo
 from registry.models import FROZEN_STATUSES, Edition, Service
 from registry.selectors import with_end_of_force
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo_media(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("periods-media")
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, demo_media):
-    settings.MEDIA_ROOT = demo_media
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, demo_media):
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_registry):
+    return demo_registry
 
 
 def periods(service: Service) -> list[tuple[int, datetime.date, datetime.date | None]]:
