@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from registry.wording import counted
+
 
 class WorkflowError(Exception):
     code = "workflow_error"
@@ -119,13 +121,15 @@ class PublicationRefused(WorkflowError):
 
     code = "publication_refused"
     message = _(
-        "Редакция № %(number)s не опубликована: проверка по ст. 14 210-ФЗ нашла ошибок — %(count)s. "
+        "Редакция № %(number)s не опубликована: проверка по ст. 14 210-ФЗ нашла %(errors)s. "
         "Исправьте их в черновике."
     )
 
     def __init__(self, *, findings: list, params: dict[str, Any]):
         self.findings = list(findings)
-        super().__init__(params={**params, "count": len(self.findings)})
+        count = len(self.findings)
+        errors = counted(count, _("ошибку"), _("ошибки"), _("ошибок"))
+        super().__init__(params={**params, "count": count, "errors": errors})
 
     @property
     def codes(self) -> list[str]:
@@ -140,7 +144,7 @@ class SubmissionRefused(PublicationRefused):
     code = "submission_refused"
     message = _(
         "Редакция № %(number)s не отправлена на согласование: проверка по ст. 14 210-ФЗ нашла "
-        "ошибок — %(count)s. Исправьте их в черновике и отправьте редакцию снова."
+        "%(errors)s. Исправьте их в черновике и отправьте редакцию снова."
     )
 
 
@@ -150,7 +154,7 @@ class ApprovalRefused(PublicationRefused):
     code = "approval_refused"
     message = _(
         "Редакция № %(number)s не утверждена: проверка по ст. 14 210-ФЗ на дату вступления в силу "
-        "%(date)s нашла ошибок — %(count)s (акты или правила проверки могли измениться после "
+        "%(date)s нашла %(errors)s (акты или правила проверки могли измениться после "
         "отправки на согласование). Верните редакцию на доработку с замечаниями."
     )
 
