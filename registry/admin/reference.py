@@ -97,9 +97,11 @@ class ChannelAdmin(EditionChoiceAdmin):
 
 
 @admin.register(SearchSynonym)
-class SearchSynonymAdmin(admin.ModelAdmin):
+class SearchSynonymAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     """The words citizens search with. A change applies to the next search (each search reads
     the dictionary) and retires the cached catalogue pages (``registry.catalogue.caching``)."""
+
+    verbose_name_accusative = _("синоним для поиска")
 
     list_display = ["term", "meaning"]
     list_display_links = ["term"]
