@@ -53,7 +53,10 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(PG_BASE_URL)/$(PG_TEST_DB) $(VENV)/bin/pytest -q --create-db
 
-test: lint check-migrations test-sqlite test-postgres
+# The two databases' suites run side by side, one a core (each suite uses one); their output is
+# printed a suite at a time. The cache plugin is off so that the two runs never write it at once.
+test: lint check-migrations
+	PYTEST_ADDOPTS="-p no:cacheprovider" $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache .hypothesis
