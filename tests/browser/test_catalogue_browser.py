@@ -70,6 +70,9 @@ def test_list_and_service_page_fit_a_phone_and_the_page_is_captured(
         phone.goto(live_server.url + pages(registry)["service with variants"])
         phone.get_by_label("Мне исполнилось 14 лет").check()
         phone.get_by_role("button", name="Показать мой вариант").click()
+        # The answer's page loads at its anchor; read it once it has.
+        phone.wait_for_url("**#your-variant")
+        phone.wait_for_load_state()
         assert "Свидетельство о рождении" in phone.content()
         assert "Заявление об утрате паспорта" not in phone.content()
         phone.screenshot(path=str(artifacts_dir / "catalogue-service-phone.png"), full_page=True)
