@@ -137,6 +137,8 @@ def _zip_format(stream: BinaryIO) -> FileFormat:
                 if f'"{main_part}"' in declared:
                     return fmt
             return OFFICE_OTHER
+    # A damaged or hostile archive: zipfile raises NotImplementedError for a compression method it
+    # does not know and RuntimeError for an encrypted member. Either way the content is unknown.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, RuntimeError, NotImplementedError, OSError):
         return UNKNOWN
     return ZIP
