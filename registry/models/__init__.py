@@ -1,6 +1,7 @@
 from registry.models.access import BODY_ROLES, Membership, Role
 from registry.models.audit import AuditEvent, AuditEventKind
 from registry.models.bodies import ProviderBody
+from registry.models.calendar import CalendarDay, CalendarDayKind
 from registry.models.changes import ChangeKind, ChangeLog
 from registry.models.editions import (
     FROZEN_STATUSES,
@@ -16,6 +17,7 @@ from registry.models.editions import (
     RegistrationTerm,
     status_transition,
 )
+from registry.models.offices import Office
 from registry.models.reference import (
     ApplicantCategory,
     Category,
@@ -52,6 +54,8 @@ __all__ = [
     "OPEN_STATUSES",
     "ApplicantAttribute",
     "ApplicantCategory",
+    "CalendarDay",
+    "CalendarDayKind",
     "AttributeValue",
     "AuditEvent",
     "AuditEventKind",
@@ -80,6 +84,7 @@ __all__ = [
     "IndicatorComparison",
     "IndicatorKind",
     "LegalBasis",
+    "Office",
     "Level",
     "Membership",
     "PaymentMethod",
