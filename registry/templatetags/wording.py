@@ -26,3 +26,13 @@ def plural_form(n, forms: str) -> str:
 @register.filter
 def lower_first(text) -> str:
     return wording.lower_first(str(text))
+
+
+@register.filter
+def model_counted(opts, n) -> str:
+    """The admin's «16 редакций стандартов»: the model's name for ``n`` from the project's message
+    catalogue (``locale/ru``: three forms per model; Django's template takes the plural
+    «редакции стандартов» for every count but one)."""
+    from django.contrib.admin.utils import model_ngettext
+
+    return f"{n} {model_ngettext(opts, int(n))}"
