@@ -12,9 +12,14 @@ class RegistryConfig(AppConfig):
         # reference data changes, in every process (web, admin, management commands).
         from django.db.models.signals import post_delete, post_save, pre_save
 
+        from registry import workdays
         from registry.catalogue import caching, search  # noqa: F401
-        from registry.models import StandardForm
+        from registry.models import CalendarDay, StandardForm
         from registry.services import form_files
+
+        # An edited calendar is read afresh by the next count of days in this process.
+        post_save.connect(workdays.forget_calendar, sender=CalendarDay, dispatch_uid="calendar_saved")
+        post_delete.connect(workdays.forget_calendar, sender=CalendarDay, dispatch_uid="calendar_deleted")
 
         # A form's file dropped or replaced by any save (editor, admin, import, demo loader, a
         # deleted edition) leaves storage on commit, unless another edition's row shares it.

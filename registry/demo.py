@@ -34,6 +34,7 @@ from registry.models import (
     ApplicantCategory,
     AttributeValue,
     AuditEventKind,
+    CalendarDay,
     Category,
     Channel,
     Document,
@@ -42,6 +43,7 @@ from registry.models import (
     Fee,
     Ground,
     LegalBasis,
+    Office,
     PaymentMethod,
     ProviderBody,
     QualityIndicator,
@@ -68,7 +70,9 @@ FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 REFERENCE_DIR = FIXTURES_DIR / "reference"
 DEMO_DIR = FIXTURES_DIR / "demo"
 BODIES_FILE = "bodies.json"
+OFFICES_FILE = "offices.json"
 SYNONYMS_FILE = "search_synonyms.json"
+CALENDAR_FILE = "calendar.json"
 
 # Classifier files of fixtures/reference (loaded after regions.json, before legal_acts.json).
 CLASSIFIER_FILES: tuple[tuple[str, type[models.Model]], ...] = (
@@ -112,6 +116,7 @@ EDITION_RELATIONS = {"amending_act", *EDITION_M2M, "applicant_attributes", "vari
 }
 SERVICE_RELATIONS = {"provider", "categories", "editions", "expected_gaps"}
 BODY_RELATIONS = {"region", "parent"}
+OFFICE_RELATIONS = {"body", "services"}
 FORM_KEYS = {"kind", "title", "lines", "variant"}
 
 
@@ -196,6 +201,7 @@ def load_reference(*, directory: Path = REFERENCE_DIR, report: LoadReport | None
             _load_classifiers(directory / file_name, model, report)
         _load_legal_acts(directory / "legal_acts.json", report)
         _load_synonyms(directory / SYNONYMS_FILE, report)
+        _load_calendar(directory / CALENDAR_FILE, report)
     return report
 
 
@@ -215,11 +221,14 @@ def load_demo(
         loader.load_bodies(directory / BODIES_FILE)
         for path in demo_service_files(directory=directory):
             loader.load_service(path)
+        offices = directory / OFFICES_FILE
+        if offices.exists():
+            loader.load_offices(offices)
     return report
 
 
 def demo_service_files(*, directory: Path = DEMO_DIR) -> list[Path]:
-    return sorted(path for path in directory.glob("*.json") if path.name != BODIES_FILE)
+    return sorted(path for path in directory.glob("*.json") if path.name not in (BODIES_FILE, OFFICES_FILE))
 
 
 def demo_expected_gaps(*, directory: Path = DEMO_DIR) -> dict[str, list[str]]:
@@ -424,6 +433,21 @@ def _load_synonyms(path: Path, report: LoadReport) -> None:
         report.record(SearchSynonym, outcome)
 
 
+def _load_calendar(path: Path, report: LoadReport) -> None:
+    """The working-day calendar's exceptions, by date. Days added in the admin stay; a day in the
+    file takes the file's kind and note."""
+    where = _Where(path)
+    for index, row in enumerate(_expect_list(_read_json(path), where)):
+        row_where = where.child(index)
+        row = _expect_object(row, row_where)
+        if not isinstance(row.get("date"), str):
+            row_where.child("date").fail(_("не указана дата"))
+        values = _scalar_values(CalendarDay, row, row_where, relations=(), keys=("date",))
+        day = _to_python(CalendarDay._meta.get_field("date"), row["date"], row_where.child("date"))
+        _obj, outcome = _upsert(CalendarDay, {"date": day}, values, row_where)
+        report.record(CalendarDay, outcome)
+
+
 ACT_KEY_FIELDS = ("kind", "number", "date")
 
 
@@ -547,6 +571,35 @@ class _DemoLoader:
         if region is None:
             where.fail(_("субъект РФ с кодом «%(code)s» не найден в regions.json") % {"code": code})
         return region
+
+    # -- offices
+
+    def load_offices(self, path: Path) -> None:
+        """Offices by (body, code), with the services they deliver: only the body's own."""
+        where = _Where(path)
+        for index, row in enumerate(_expect_list(_read_json(path), where)):
+            row_where = where.child(index)
+            row = _expect_object(row, row_where)
+            body = self.body(row.get("body"), row_where.child("body"))
+            if not isinstance(row.get("code"), str) or not row["code"]:
+                row_where.child("code").fail(_("не указан код офиса"))
+            values = _scalar_values(Office, row, row_where, relations=OFFICE_RELATIONS, keys=("code",))
+            office, outcome = _upsert(Office, {"body": body, "code": row["code"]}, values, row_where)
+            numbers = _expect_list(row.get("services", []), row_where.child("services"))
+            found = {s.registry_number: s for s in Service.objects.filter(registry_number__in=numbers)}
+            for number_index, number in enumerate(numbers):
+                service = found.get(number)
+                if service is None:
+                    row_where.child("services").child(number_index).fail(
+                        _("услуга с реестровым номером «%(number)s» не найдена") % {"number": number}
+                    )
+                if service.provider_id != body.pk:
+                    row_where.child("services").child(number_index).fail(
+                        _("услугу «%(number)s» предоставляет другой орган") % {"number": number}
+                    )
+            if _set_m2m(office, "services", [found[number] for number in numbers]) and outcome == UNCHANGED:
+                outcome = UPDATED
+            self.report.record(Office, outcome)
 
     # -- services
 
