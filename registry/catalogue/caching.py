@@ -45,12 +45,14 @@ from registry.models import (
     FROZEN_STATUSES,
     WITHDRAWAL_FIELDS,
     ApplicantCategory,
+    CalendarDay,
     CatalogueEntry,
     CatalogueRevision,
     Category,
     ChangeLog,
     Channel,
     Edition,
+    Office,
     PaymentMethod,
     ProviderBody,
     Region,
@@ -366,6 +368,17 @@ def _dictionary_changed(sender, instance, using: str = "default", **kwargs) -> N
 
 
 post_save.connect(_dictionary_changed, sender=SearchSynonym, dispatch_uid="catalogue_revision_synonym_save")
+# Service pages show the offices that deliver the service and the day a deadline falls on.
+for _model in (Office, CalendarDay):
+    post_save.connect(
+        _dictionary_changed, sender=_model, dispatch_uid=f"catalogue_revision_save_{_model.__name__}"
+    )
+    post_delete.connect(
+        _dictionary_changed, sender=_model, dispatch_uid=f"catalogue_revision_delete_{_model.__name__}"
+    )
+m2m_changed.connect(
+    _categories_changed, sender=Office.services.through, dispatch_uid="catalogue_revision_office_services"
+)
 post_delete.connect(
     _dictionary_changed, sender=SearchSynonym, dispatch_uid="catalogue_revision_synonym_delete"
 )

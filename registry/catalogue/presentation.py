@@ -5,12 +5,15 @@ how much, how long), and the plain-words values of cards and pages.
 Everything here works on rows already prefetched by the selectors: no queries."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
+from django.utils.dateformat import format as format_date
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from registry.models import (
+    DeadlineKind,
     DocumentSource,
     Edition,
     GroundKind,
@@ -19,6 +22,7 @@ from registry.models import (
     ResultKind,
     Variant,
 )
+from registry.workdays import WorkCalendar
 
 ACCESS_FEATURES = (
     "access_ramp",
@@ -155,6 +159,9 @@ class ServicePage:
     fees: list
     cost: str
     deadline: str
+    # The day the deadline falls on for an application filed today, in words; empty when the
+    # term is not counted in days or months.
+    deadline_day: str
     variant_deadlines: list[tuple[Variant, str]]
     ground_lists: list[GroundList]
     indicators: list
@@ -168,7 +175,37 @@ def _applies(row, variant: Variant | None) -> bool:
     return variant is None or row.variant_id is None or row.variant_id == variant.pk
 
 
-def service_page(edition: Edition, variant: Variant | None, *, single_standard: bool) -> ServicePage:
+DEADLINE_DAY_WORDS = {
+    DeadlineKind.MAXIMUM: "Если подать заявление сегодня — ориентировочно не позднее %(day)s",
+    DeadlineKind.MINIMUM: "Если подать заявление сегодня — не ранее %(day)s",
+    DeadlineKind.FIXED: "Если подать заявление сегодня — ориентировочно %(day)s",
+}
+
+
+def deadline_day(term, *, today: date | None, calendar: WorkCalendar | None) -> str:
+    """«Если подать заявление сегодня — ориентировочно не позднее 14 декабря 2026 г.»: the term of
+    an edition or a variant counted from today on the working-day calendar (ГК РФ ст. 191–193).
+    "Ориентировочно": a term counted from registration starts a day later when the application
+    is registered the next working day."""
+    if today is None or calendar is None or not (term.deadline_value and term.deadline_unit):
+        return ""
+    day = calendar.term_end(
+        today, value=term.deadline_value, unit=term.deadline_unit, day_type=term.deadline_day_type
+    )
+    if day is None:
+        return ""
+    kind = term.deadline_kind if term.deadline_kind in DEADLINE_DAY_WORDS else DeadlineKind.MAXIMUM
+    return _(DEADLINE_DAY_WORDS[kind]) % {"day": _("%(date)s г.") % {"date": format_date(day, "j E Y")}}
+
+
+def service_page(
+    edition: Edition,
+    variant: Variant | None,
+    *,
+    single_standard: bool,
+    today: date | None = None,
+    calendar: WorkCalendar | None = None,
+) -> ServicePage:
     def rows(name: str) -> list:
         return [row for row in getattr(edition, name).all() if _applies(row, variant)]
 
@@ -190,10 +227,8 @@ def service_page(edition: Edition, variant: Variant | None, *, single_standard: 
         if kind in SINGLE_STANDARD_GROUNDS and not (single_standard or listed or none_stated):
             continue
         ground_lists.append(GroundList(kind, GroundKind(kind).label, listed, none_stated))
-    if variant is not None and variant.has_deadline:
-        deadline = variant.deadline_display()
-    else:
-        deadline = edition.deadline_display()
+    term = variant if variant is not None and variant.has_deadline else edition
+    deadline = term.deadline_display()
     variant_deadlines = (
         [(v, v.deadline_display()) for v in variants if v.has_deadline] if variant is None else []
     )
@@ -224,6 +259,9 @@ def service_page(edition: Edition, variant: Variant | None, *, single_standard: 
         fees=fees,
         cost=cost,
         deadline=deadline,
+        deadline_day=deadline_day(term, today=today, calendar=calendar)
+        if not (variant is None and variant_deadlines)
+        else "",
         variant_deadlines=variant_deadlines,
         ground_lists=ground_lists,
         indicators=indicators,

@@ -26,6 +26,7 @@ from registry.models import (
     Fee,
     Ground,
     LegalBasis,
+    Office,
     ProviderBody,
     QualityIndicator,
     Region,
@@ -200,6 +201,11 @@ def public_service(registry_number: str) -> Service:
     if service is None:
         raise Http404("service not in the public registry")
     return service
+
+
+def service_offices(service: Service) -> list[Office]:
+    """The offices where the service is delivered: the body's own receptions first, then МФЦ."""
+    return list(service.offices.order_by("is_mfc", "name", "pk"))
 
 
 def edition_rows_prefetch() -> list:

@@ -15,6 +15,7 @@ from registry.catalogue.filters import RESULT_LIMIT, SORT_NAME, ServiceFilter
 from registry.catalogue.presentation import cost_display, questionnaire, service_page
 from registry.comparison import compare_editions
 from registry.models import CategoryKind, EditionStatus, Level
+from registry.workdays import current_calendar
 
 PAGE_SIZE = 20
 HOME_PROVIDERS_PER_LEVEL = 12
@@ -165,12 +166,20 @@ def _edition_context(request: HttpRequest, service, edition) -> dict:
         if key.startswith(ANSWER_PREFIX)
     }
     survey = questionnaire(edition, answers)
-    page = service_page(edition, survey.variant, single_standard=service.under_single_standard)
+    page = service_page(
+        edition,
+        survey.variant,
+        single_standard=service.under_single_standard,
+        # The day the deadline falls on is for the edition in force only, not for an archived one.
+        today=timezone.localdate() if edition.status == EditionStatus.PUBLISHED else None,
+        calendar=current_calendar(),
+    )
     url = request.build_absolute_uri(reverse("catalogue:service_detail", args=[service.registry_number]))
     return {
         "edition": edition,
         "page": page,
         "survey": survey,
+        "offices": selectors.service_offices(service),
         "answer_prefix": ANSWER_PREFIX,
         "json_ld": jsonld.json_ld_script(jsonld.government_service(service, page, url)),
     }
