@@ -176,17 +176,17 @@ def _applies(row, variant: Variant | None) -> bool:
 
 
 DEADLINE_DAY_WORDS = {
-    DeadlineKind.MAXIMUM: "Если подать заявление сегодня — ориентировочно не позднее %(day)s",
-    DeadlineKind.MINIMUM: "Если подать заявление сегодня — не ранее %(day)s",
-    DeadlineKind.FIXED: "Если подать заявление сегодня — ориентировочно %(day)s",
+    DeadlineKind.MAXIMUM: "При подаче сегодня — не позднее %(day)s",
+    DeadlineKind.MINIMUM: "При подаче сегодня — не ранее %(day)s",
+    DeadlineKind.FIXED: "При подаче сегодня — %(day)s",
 }
 
 
 def deadline_day(term, *, today: date | None, calendar: WorkCalendar | None) -> str:
-    """«Если подать заявление сегодня — ориентировочно не позднее 14 декабря 2026 г.»: the term of
-    an edition or a variant counted from today on the working-day calendar (ГК РФ ст. 191–193).
-    "Ориентировочно": a term counted from registration starts a day later when the application
-    is registered the next working day."""
+    """«При подаче сегодня — не позднее 14 декабря»: the term of an edition or a variant counted
+    from today on the working-day calendar (ГК РФ ст. 191–193); the year is named when it is not
+    this year's. A term counted from registration may start a day later (the page says the term's
+    starting event next to it)."""
     if today is None or calendar is None or not (term.deadline_value and term.deadline_unit):
         return ""
     day = calendar.term_end(
@@ -195,7 +195,13 @@ def deadline_day(term, *, today: date | None, calendar: WorkCalendar | None) -> 
     if day is None:
         return ""
     kind = term.deadline_kind if term.deadline_kind in DEADLINE_DAY_WORDS else DeadlineKind.MAXIMUM
-    return _(DEADLINE_DAY_WORDS[kind]) % {"day": _("%(date)s г.") % {"date": format_date(day, "j E Y")}}
+    words = (
+        format_date(day, "j E")
+        if day.year == today.year
+        else _("%(date)s г.") % {"date": format_date(day, "j E Y")}
+    )
+    # The day and its month stay on one line.
+    return _(DEADLINE_DAY_WORDS[kind]) % {"day": words.replace(" ", "\u00a0", 1)}
 
 
 def service_page(
