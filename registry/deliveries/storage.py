@@ -248,7 +248,8 @@ class _PostgresWriter:
                 f'ON CONFLICT ("body_id", "case_id", "month") DO UPDATE SET {assignments} '
                 f"WHERE ({stored_row}) IS DISTINCT FROM ({excluded_row}) "
                 f'RETURNING "service_id", "body_id", "office_id", "month") '
-                f'SELECT "service_id", "body_id", "office_id", "month", count(*) FROM written GROUP BY 1, 2, 3, 4'
+                f'SELECT "service_id", "body_id", "office_id", "month", count(*) '
+                f"FROM written GROUP BY 1, 2, 3, 4"
             )
             written = 0
             for service_id, body_id, office_id, month, count in cursor.fetchall():
