@@ -80,7 +80,7 @@ class RowChecker:
         self._bodies: dict[str, int | None] = {}
         self._offices: dict[tuple[int, str], int | None] = {}
         self._variants: dict[int, set[str]] = {}
-        self._channels = dict(Channel.objects.values_list("code", "id"))
+        self._channels: dict[str, int] | None = None  # read at the first row: a refused header reads nothing
         self._body_ogrn: dict[int, str] = {}
 
     def close(self) -> None:
@@ -207,6 +207,8 @@ class RowChecker:
                 error("office", _("у органа нет офиса с кодом «%(code)s».") % {"code": text["office"]})
         channel_id = None
         if text["channel"]:
+            if self._channels is None:
+                self._channels = dict(Channel.objects.values_list("code", "id"))
             channel_id = self._channels.get(text["channel"])
             if channel_id is None:
                 error(
