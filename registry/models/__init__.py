@@ -3,6 +3,7 @@ from registry.models.audit import AuditEvent, AuditEventKind
 from registry.models.bodies import ProviderBody
 from registry.models.calendar import CalendarDay, CalendarDayKind
 from registry.models.changes import ChangeKind, ChangeLog
+from registry.models.deliveries import DeliveryMonthly, DeliveryRecord
 from registry.models.editions import (
     FROZEN_STATUSES,
     OPEN_STATUSES,
@@ -67,6 +68,8 @@ __all__ = [
     "ChangeLog",
     "Channel",
     "DayType",
+    "DeliveryMonthly",
+    "DeliveryRecord",
     "Deadline",
     "DeadlineKind",
     "DeadlineUnit",

@@ -1,0 +1,262 @@
+"""Writing delivery records: idempotent on (body, case id), all-or-nothing, streamed in batches.
+
+The same file stored twice changes nothing; a corrected row updates its record (and moves it when
+its month of submission changed). On PostgreSQL each batch is COPYed into a temporary table and
+merged with one INSERT … ON CONFLICT … DO UPDATE … WHERE changed; elsewhere the batch is compared
+with the stored records and written by bulk create and bulk update."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from registry.deliveries.partitions import ensure_partitions
+from registry.deliveries.rows import DeliveryRow
+from registry.models import DeliveryRecord
+
+BATCH_SIZE = 10_000
+
+# The columns a row sets, besides the key (body, case id).
+ROW_FIELDS = (
+    "service_id",
+    "office_id",
+    "channel_id",
+    "variant_code",
+    "submitted_at",
+    "month",
+    "registered_at",
+    "result_at",
+    "outcome",
+    "refusal_ground",
+    "queue_wait_submission",
+    "queue_wait_receipt",
+)
+# The columns computed against the edition in force (registry.deliveries.compliance).
+COMPLIANCE_FIELDS = (
+    "edition_id",
+    "term_declared",
+    "term_used",
+    "on_time",
+    "queue_submission_ok",
+    "queue_receipt_ok",
+    "registered_in_time",
+    "refusal_ground_listed",
+)
+VALUE_FIELDS = ROW_FIELDS + COMPLIANCE_FIELDS
+ALL_FIELDS = ("body_id", "case_id", *VALUE_FIELDS)
+TEXT_FIELDS = ("case_id", "variant_code", "outcome", "refusal_ground")
+
+# (service id, body id, office id or None, first day of the month)
+RollupKey = tuple[int, int, int | None, date]
+
+
+@dataclass
+class StoreResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    touched: set[RollupKey] = field(default_factory=set)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def submission_month(submitted_at: datetime) -> date:
+    """The first day of the month of submission, in the registry's local time."""
+    return timezone.localtime(submitted_at).date().replace(day=1)
+
+
+def record_values(row: DeliveryRow, evaluate: Callable[[dict], dict] | None) -> dict:
+    values = {
+        "body_id": row.body_id,
+        "case_id": row.case_id,
+        "service_id": row.service_id,
+        "office_id": row.office_id,
+        "channel_id": row.channel_id,
+        "variant_code": row.variant_code,
+        "submitted_at": row.submitted_at,
+        "month": submission_month(row.submitted_at),
+        "registered_at": row.registered_at,
+        "result_at": row.result_at,
+        "outcome": row.outcome,
+        "refusal_ground": row.refusal_ground,
+        "queue_wait_submission": row.queue_wait_submission,
+        "queue_wait_receipt": row.queue_wait_receipt,
+    }
+    compliance = evaluate(values) if evaluate else {}
+    for name in COMPLIANCE_FIELDS:
+        values[name] = compliance.get(name)
+    return values
+
+
+def batches(rows: Iterable[DeliveryRow], size: int) -> Iterator[list[DeliveryRow]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def store_rows(
+    rows: Iterable[DeliveryRow],
+    *,
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    evaluate: Callable[[dict], dict] | None = None,
+) -> StoreResult:
+    """Write the rows (checked by the intake) as delivery records, all or nothing.
+
+    ``evaluate`` computes the compliance columns of a record's values; by default the checker of
+    ``registry.deliveries.compliance`` against the editions in force and the current calendar.
+    With ``dry_run`` nothing stays written and the rollup is not refreshed; the result tells what
+    the file would do."""
+    result = StoreResult()
+    with transaction.atomic():
+        writer = _PostgresWriter() if connection.vendor == "postgresql" else _BulkWriter()
+        for batch in batches(rows, batch_size):
+            writer.write([record_values(row, evaluate) for row in batch], result)
+        # On a failure the rollback of the transaction drops the temporary table.
+        writer.close()
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _key(values: dict) -> RollupKey:
+    return (values["service_id"], values["body_id"], values["office_id"], values["month"])
+
+
+class _BulkWriter:
+    """Any database: compare the batch with the stored records, create and update in bulk."""
+
+    def write(self, batch: list[dict], result: StoreResult) -> None:
+        stored = {}
+        by_body: dict[int, list[str]] = {}
+        for values in batch:
+            by_body.setdefault(values["body_id"], []).append(values["case_id"])
+        for body_id, case_ids in by_body.items():
+            for record in DeliveryRecord.objects.filter(body_id=body_id, case_id__in=case_ids):
+                stored[(record.body_id, record.case_id)] = record
+        to_create, to_update = [], []
+        for values in batch:
+            record = stored.get((values["body_id"], values["case_id"]))
+            if record is None:
+                to_create.append(DeliveryRecord(**values))
+                result.touched.add(_key(values))
+                continue
+            old_key = _key(
+                {name: getattr(record, name) for name in ("service_id", "body_id", "office_id", "month")}
+            )
+            if all(getattr(record, name) == values[name] for name in VALUE_FIELDS):
+                result.unchanged += 1
+                continue
+            for name in VALUE_FIELDS:
+                setattr(record, name, values[name])
+            to_update.append(record)
+            result.touched.update((old_key, _key(values)))
+        DeliveryRecord.objects.bulk_create(to_create)
+        if to_update:
+            DeliveryRecord.objects.bulk_update(to_update, VALUE_FIELDS)
+        result.created += len(to_create)
+        result.updated += len(to_update)
+
+    def close(self) -> None:
+        pass
+
+
+class _PostgresWriter:
+    """PostgreSQL: COPY the batch into a temporary table, move the records whose month changed,
+    then one INSERT … ON CONFLICT … DO UPDATE … WHERE changed."""
+
+    TEMP = "delivery_incoming"
+
+    def __init__(self) -> None:
+        columns = ", ".join(f'"{name}"' for name in ALL_FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP TABLE IF EXISTS "{self.TEMP}"')
+            cursor.execute(
+                f'CREATE TEMPORARY TABLE "{self.TEMP}" AS SELECT {columns} FROM "registry_deliveryrecord" '
+                "WITH NO DATA"
+            )
+
+    def close(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP TABLE IF EXISTS "{self.TEMP}"')
+
+    @staticmethod
+    def _csv(batch: list[dict]) -> io.StringIO:
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\n")
+        for values in batch:
+            line = []
+            for name in ALL_FIELDS:
+                value = values[name]
+                if value is None:
+                    line.append("")
+                elif isinstance(value, bool):
+                    line.append("t" if value else "f")
+                elif isinstance(value, (date, datetime)):
+                    line.append(value.isoformat())
+                else:
+                    line.append(value)
+            out.writerow(line)
+        buffer.seek(0)
+        return buffer
+
+    def write(self, batch: list[dict], result: StoreResult) -> None:
+        ensure_partitions(values["month"] for values in batch)
+        temp = self.TEMP
+        columns = ", ".join(f'"{name}"' for name in ALL_FIELDS)
+        record_row = ", ".join(f'r."{name}"' for name in VALUE_FIELDS)
+        incoming_row = ", ".join(f't."{name}"' for name in VALUE_FIELDS)
+        excluded_row = ", ".join(f'EXCLUDED."{name}"' for name in VALUE_FIELDS)
+        stored_row = ", ".join(f'"registry_deliveryrecord"."{name}"' for name in VALUE_FIELDS)
+        assignments = ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in VALUE_FIELDS)
+        not_null = ", ".join(f'"{name}"' for name in TEXT_FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(f'TRUNCATE "{temp}"')
+            cursor.copy_expert(
+                f'COPY "{temp}" ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))',
+                self._csv(batch),
+            )
+            # The months and offices the changed records leave: their rollup is recomputed too.
+            cursor.execute(
+                f'SELECT DISTINCT r."service_id", r."body_id", r."office_id", r."month" '
+                f'FROM "registry_deliveryrecord" r JOIN "{temp}" t '
+                f'ON r."body_id" = t."body_id" AND r."case_id" = t."case_id" '
+                f"WHERE ({record_row}) IS DISTINCT FROM ({incoming_row})"
+            )
+            result.touched.update(cursor.fetchall())
+            cursor.execute(
+                f'DELETE FROM "registry_deliveryrecord" r USING "{temp}" t '
+                f'WHERE r."body_id" = t."body_id" AND r."case_id" = t."case_id" AND r."month" <> t."month"'
+            )
+            moved = cursor.rowcount
+            # (xmax = 0 cannot tell inserts from updates on a partitioned table: count the matches.)
+            cursor.execute(
+                f'SELECT count(*) FROM "registry_deliveryrecord" r JOIN "{temp}" t '
+                f'ON r."body_id" = t."body_id" AND r."case_id" = t."case_id" AND r."month" = t."month"'
+            )
+            (existing,) = cursor.fetchone()
+            cursor.execute(
+                f"WITH written AS ("
+                f'INSERT INTO "registry_deliveryrecord" ({columns}) SELECT {columns} FROM "{temp}" '
+                f'ON CONFLICT ("body_id", "case_id", "month") DO UPDATE SET {assignments} '
+                f"WHERE ({stored_row}) IS DISTINCT FROM ({excluded_row}) "
+                f'RETURNING "service_id", "body_id", "office_id", "month") '
+                f'SELECT "service_id", "body_id", "office_id", "month", count(*) '
+                f"FROM written GROUP BY 1, 2, 3, 4"
+            )
+            written = 0
+            for service_id, body_id, office_id, month, count in cursor.fetchall():
+                result.touched.add((service_id, body_id, office_id, month))
+                written += count
+            new = len(batch) - existing
+            updated = written - new
+            result.created += new - moved
+            result.updated += updated + moved
+            result.unchanged += existing - updated
