@@ -224,10 +224,15 @@ def _xlsx_rows(path: Path) -> Iterator[RawRow]:
 
     try:
         check_xlsx(path)
-        workbook = load_workbook(path, read_only=True, data_only=True)
     except UnsafeFile as error:
         raise FileRefused(IntakeError(0, "", str(error))) from error
+    # A handle rather than the path: openpyxl judges a path by its extension, and an upload is
+    # kept under a name of its own.
+    handle = path.open("rb")
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        handle.close()
         raise FileRefused(IntakeError(0, "", _("Книга Excel повреждена и не читается."))) from error
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
@@ -237,11 +242,12 @@ def _xlsx_rows(path: Path) -> Iterator[RawRow]:
         mapped = _map_headers(list(header))
     except BaseException:
         workbook.close()
+        handle.close()
         raise
-    return _xlsx_body(workbook, rows, mapped)
+    return _xlsx_body(handle, workbook, rows, mapped)
 
 
-def _xlsx_body(workbook, rows, mapped: list[Column | None]) -> Iterator[RawRow]:
+def _xlsx_body(handle, workbook, rows, mapped: list[Column | None]) -> Iterator[RawRow]:
     try:
         for number, cells in enumerate(rows, start=2):
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
@@ -252,6 +258,7 @@ def _xlsx_body(workbook, rows, mapped: list[Column | None]) -> Iterator[RawRow]:
             yield RawRow(number, _row_values(mapped, cells))
     finally:
         workbook.close()
+        handle.close()
 
 
 # -- XML
