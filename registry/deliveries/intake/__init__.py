@@ -158,7 +158,7 @@ def intake_file(
 
     from registry.deliveries.storage import store_rows
 
-    checker = RowChecker(scope_body_ids=scope, now=report.checked_at)
+    checker = RowChecker(scope_body_ids=scope, now=report.checked_at, track_duplicates=False)
     total = report.rows
 
     def stored_rows() -> Iterator[DeliveryRow]:

@@ -32,6 +32,7 @@ RUSSIAN_DATETIME = re.compile(
     r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
 OUTCOMES_NEEDING_RESULT = (Outcome.ISSUED, Outcome.REFUSED)
+OUTCOME_CODES = frozenset(Outcome.values)
 
 
 def header(code: str) -> str:
@@ -72,10 +73,17 @@ class RowChecker:
     and offices, many times over). ``scope_body_ids``: the bodies whose rows the uploader may
     send (None: any body — the command, an administrator)."""
 
-    def __init__(self, *, scope_body_ids: Iterable[int] | None = None, now: datetime.datetime | None = None):
+    def __init__(
+        self,
+        *,
+        scope_body_ids: Iterable[int] | None = None,
+        now: datetime.datetime | None = None,
+        track_duplicates: bool = True,
+    ):
         self.scope_body_ids = None if scope_body_ids is None else set(scope_body_ids)
         self.now = now or timezone.now()
-        self.ledger = CaseLedger()
+        # The second pass over a file already checked has no duplicate to find.
+        self.ledger = CaseLedger() if track_duplicates else None
         self._services: dict[str, tuple[int, int] | None] = {}
         self._bodies: dict[str, int | None] = {}
         self._offices: dict[tuple[int, str], int | None] = {}
@@ -84,7 +92,8 @@ class RowChecker:
         self._body_ogrn: dict[int, str] = {}
 
     def close(self) -> None:
-        self.ledger.close()
+        if self.ledger is not None:
+            self.ledger.close()
 
     # -- lookups
 
@@ -220,7 +229,7 @@ class RowChecker:
             error("variant", _("у услуги нет варианта с кодом «%(code)s».") % {"code": text["variant"]})
 
         outcome = text["outcome"].lower()
-        if text["outcome"] and outcome not in Outcome.values:
+        if text["outcome"] and outcome not in OUTCOME_CODES:
             allowed = ", ".join(f"{choice.value} ({choice.label})" for choice in Outcome)
             error(
                 "outcome",
@@ -283,7 +292,7 @@ class RowChecker:
                 error(code, problem)
             waits[code] = wait
 
-        if text["case_id"] and text["body"]:
+        if self.ledger is not None and text["case_id"] and text["body"]:
             first = self.ledger.first_line(text["body"], text["case_id"], line)
             if first is not None:
                 error(

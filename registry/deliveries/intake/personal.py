@@ -31,8 +31,14 @@ def header_is_personal(normalized_header: str) -> bool:
     return bool(PERSONAL_HEADER.search(normalized_header))
 
 
+# Every shape above needs one of these characters: most values (codes, numbers) skip the patterns.
+SUSPECT = re.compile(r"[@\s\-+()]")
+
+
 def personal_value(value: str) -> str | None:
     """What the value looks like (a phrase for the message), or None."""
+    if not SUSPECT.search(value):
+        return None
     for pattern, how, what in KINDS:
         match = getattr(pattern, how)(value)
         if match is None:
