@@ -15,7 +15,9 @@ from itertools import islice
 from django.db import connection, transaction
 from django.utils import timezone
 
+from registry.deliveries.compliance import COMPLIANCE_FIELDS, ComplianceChecker
 from registry.deliveries.partitions import ensure_partitions
+from registry.deliveries.rollup import refresh_rollup
 from registry.deliveries.rows import DeliveryRow
 from registry.models import DeliveryRecord
 
@@ -35,17 +37,6 @@ ROW_FIELDS = (
     "refusal_ground",
     "queue_wait_submission",
     "queue_wait_receipt",
-)
-# The columns computed against the edition in force (registry.deliveries.compliance).
-COMPLIANCE_FIELDS = (
-    "edition_id",
-    "term_declared",
-    "term_used",
-    "on_time",
-    "queue_submission_ok",
-    "queue_receipt_ok",
-    "registered_in_time",
-    "refusal_ground_listed",
 )
 VALUE_FIELDS = ROW_FIELDS + COMPLIANCE_FIELDS
 ALL_FIELDS = ("body_id", "case_id", *VALUE_FIELDS)
@@ -114,6 +105,8 @@ def store_rows(
     ``registry.deliveries.compliance`` against the editions in force and the current calendar.
     With ``dry_run`` nothing stays written and the rollup is not refreshed; the result tells what
     the file would do."""
+    if evaluate is None:
+        evaluate = ComplianceChecker().evaluate
     result = StoreResult()
     with transaction.atomic():
         writer = _PostgresWriter() if connection.vendor == "postgresql" else _BulkWriter()
@@ -123,6 +116,9 @@ def store_rows(
         writer.close()
         if dry_run:
             transaction.set_rollback(True)
+        elif result.touched:
+            # In the same transaction: the pages never see records without their months.
+            refresh_rollup(result.touched)
     return result
 
 
