@@ -156,6 +156,8 @@ UNLISTED_GROUNDS = (
     "Отсутствие технической возможности предоставления услуги",
     "Истёк срок действия приложенной выписки",
 )
+# Refusals that cite the ground by its number in the list rather than by its text.
+NUMBERED_GROUNDS_SHARE = 0.3
 # Receipt in person of the result: the rest is sent by post or to the portal's personal account.
 RECEIPT_IN_PERSON_SHARE = 0.85
 DEFAULT_HOURS = {weekday: ((9 * 60, 18 * 60),) for weekday in range(5)}
@@ -236,6 +238,7 @@ class Term:
     value: int
     unit: str
     day_type: str
+    from_registration: bool  # counted from registration, else from submission
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,8 @@ class Promise:
     queue_receipt: int | None
     registration_term: str
     registration_value: int | None
-    refusal_grounds: tuple[str, ...]
+    # (the code of the variant it is limited to, or "", its text), in the list's order
+    refusal_grounds: tuple[tuple[str, str], ...]
     channel_codes: frozenset[str]
 
 
@@ -287,10 +291,12 @@ def _term(source) -> Term | None:
         value=source.deadline_value,
         unit=source.deadline_unit,
         day_type=source.deadline_day_type,
+        from_registration="регистрац" in source.deadline_start_event.casefold(),
     )
 
 
 def _promise(edition: Edition) -> Promise:
+    variant_codes = {variant.pk: variant.code for variant in edition.variants.all()}
     return Promise(
         effective_date=edition.effective_date,
         term=_term(edition),
@@ -303,9 +309,9 @@ def _promise(edition: Edition) -> Promise:
         registration_term=edition.registration_term,
         registration_value=edition.registration_term_value,
         refusal_grounds=tuple(
-            ground.text
+            (variant_codes.get(ground.variant_id, ""), ground.text)
             for ground in sorted(edition.grounds.all(), key=lambda g: (g.order, g.pk))
-            if ground.kind == GroundKind.REFUSAL and ground.text
+            if ground.kind == GroundKind.REFUSAL
         ),
         channel_codes=frozenset(channel.code for channel in edition.submission_channels.all()),
     )
@@ -476,10 +482,11 @@ class _MonthWriter:
         outcome = _weighted(rng, OUTCOME_SHARES)
         refusal_ground = ""
         if outcome == Outcome.REFUSED:
-            refusal_ground = self.refusal_ground(promise)
+            refusal_ground = self.refusal_ground(promise, variant_code)
             if refusal_ground is None:
                 outcome, refusal_ground = Outcome.ISSUED, ""
-        result = self.result(registered, term, outcome)
+        start = registered if term is None or term.from_registration else submitted
+        result = self.result(start, registered, term, outcome)
         in_person = channel_code in ("mfc", "in_person")
         queue_submission = self.queue_wait(promise.queue_submission) if in_person else None
         received = outcome in (Outcome.ISSUED, Outcome.REFUSED) and rng.random() < RECEIPT_IN_PERSON_SHARE
@@ -551,27 +558,34 @@ class _MonthWriter:
         code, term = self.rng.choices(promise.variants, weights=weights)[0]
         return code, term or promise.term
 
-    def refusal_ground(self, promise: Promise) -> str | None:
-        """A ground from the edition's list, or (seldom) one it does not list; None when a refusal
+    def refusal_ground(self, promise: Promise, variant_code: str) -> str | None:
+        """A ground from the edition's list for the variant (by its text, or by its number in the
+        list as some systems send it), or seldom one the list does not hold; None when a refusal
         would be out of place (the standard lists no ground, and the office keeps to it)."""
         rng = self.rng
-        listed = promise.refusal_grounds
+        listed = [text for owner, text in promise.refusal_grounds if owner in ("", variant_code)]
         if listed and rng.random() >= self.profile.unlisted_refusals:
-            return rng.choice(listed)
+            number = rng.randrange(len(listed))
+            by_number = rng.random() < NUMBERED_GROUNDS_SHARE or not listed[number]
+            return str(number + 1) if by_number else listed[number]
         if not listed and rng.random() >= self.profile.unlisted_refusals:
             return None
-        unlisted = [text for text in UNLISTED_GROUNDS if text not in listed]
-        return rng.choice(unlisted)
+        every = {text for _owner, text in promise.refusal_grounds}
+        return rng.choice([text for text in UNLISTED_GROUNDS if text not in every])
 
-    def result(self, registered: datetime, term: Term | None, outcome: str) -> datetime | None:
+    def result(
+        self, counted_from: datetime, registered: datetime, term: Term | None, outcome: str
+    ) -> datetime | None:
+        """When the decision came: the term runs from ``counted_from`` (registration or
+        submission, as the standard says); never before registration."""
         rng = self.rng
         if outcome == Outcome.SUSPENDED:
             return None
-        start = registered.date()
+        start = counted_from.date()
         if term is None:
             span_end = self.working_day_after(start, 10)
         elif term.unit in (DeadlineUnit.MINUTES, DeadlineUnit.HOURS):
-            return self.result_within_duration(registered, term)
+            return self.result_within_duration(counted_from, term)
         else:
             span_end = self.calendar.term_end(start, value=term.value, unit=term.unit, day_type=term.day_type)
         span = (span_end - start).days
