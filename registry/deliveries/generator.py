@@ -18,23 +18,37 @@ rows do not change when the window grows. Case ids are opaque hashes; no row hol
 """
 
 import calendar as month_calendar
+import csv
 import hashlib
 import math
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from registry.deliveries.rows import DeliveryRow, Outcome
-from registry.models import FROZEN_STATUSES, Channel, Edition, Office
+from registry.deliveries.storage import StoreResult, store_rows
+from registry.models import FROZEN_STATUSES, Channel, Edition, Office, ProviderBody, Service
 from registry.models.editions import DeadlineKind, DeadlineUnit, RegistrationTerm
 from registry.models.sections import GroundKind
 from registry.workdays import WorkCalendar, current_calendar
 
 # ------------------------------------------------------------------ the demo's shape
+
+# What ``load_demo`` stores. The end is a constant, not "the end of last month": a constant keeps
+# ``load_demo`` idempotent whenever it runs (a moving end would add a month and drop the oldest
+# on the first run of each month, and the pages' figures would change under the tests and the
+# docs), and the 24 months before it lie inside the calendar fixture (2024–2027). It is the last
+# whole month when the demo was written; moving it on is a one-line change.
+DEMO_END = date(2026, 11, 30)
+DEMO_MONTHS = 24
+DEMO_SEED = 14
+# About 14 000 records: enough for every office and month to have figures, little enough for
+# ``make run`` to load them in some ten seconds on SQLite.
+DEMO_SCALE = 0.25
 
 # Requests a month in one office at scale 1.0, by registry number: passports and registrations
 # many, rare licences and permits few. A service not named here gets DEFAULT_POPULARITY.
@@ -648,3 +662,75 @@ def _poisson(rng: random.Random, expected: float) -> int:
         count += 1
         product *= rng.random()
     return count
+
+
+# ------------------------------------------------------------------ storing and writing
+
+
+def store_generated(
+    *, months: int | None = None, end: date | None = None, seed: int | None = None, scale: float | None = None
+) -> StoreResult:
+    """Generate and store the rows, by default the demo's (``DEMO_*``, read at call time);
+    idempotent on (body, case id): a second run with the same arguments changes nothing."""
+    rows = generate_rows(
+        months=DEMO_MONTHS if months is None else months,
+        end=DEMO_END if end is None else end,
+        seed=DEMO_SEED if seed is None else seed,
+        scale=DEMO_SCALE if scale is None else scale,
+    )
+    return store_rows(rows)
+
+
+# The columns of the intake format (registry.deliveries.intake.columns: the codes, which the
+# readers accept as headers), in its order.
+CSV_COLUMNS = (
+    "case_id",
+    "service",
+    "body",
+    "office",
+    "channel",
+    "variant",
+    "submitted_at",
+    "registered_at",
+    "result_at",
+    "outcome",
+    "refusal_ground",
+    "queue_wait_submission",
+    "queue_wait_receipt",
+)
+
+
+def write_csv(rows: Iterable[DeliveryRow], stream) -> int:
+    """Write the rows as an intake CSV (UTF-8, «;», ISO 8601 times with their offset, services by
+    registry number, bodies by ОГРН, offices and channels by code); return how many were written."""
+    services = dict(Service.objects.values_list("id", "registry_number"))
+    bodies = dict(ProviderBody.objects.values_list("id", "ogrn"))
+    offices = dict(Office.objects.values_list("id", "code"))
+    channels = dict(Channel.objects.values_list("id", "code"))
+    out = csv.writer(stream, delimiter=";", lineterminator="\r\n")
+    out.writerow(CSV_COLUMNS)
+    written = 0
+    for row in rows:
+        out.writerow(
+            (
+                row.case_id,
+                services[row.service_id],
+                bodies[row.body_id],
+                offices.get(row.office_id, ""),
+                channels.get(row.channel_id, ""),
+                row.variant_code,
+                _iso(row.submitted_at),
+                _iso(row.registered_at),
+                _iso(row.result_at),
+                row.outcome,
+                row.refusal_ground,
+                "" if row.queue_wait_submission is None else row.queue_wait_submission,
+                "" if row.queue_wait_receipt is None else row.queue_wait_receipt,
+            )
+        )
+        written += 1
+    return written
+
+
+def _iso(moment: datetime | None) -> str:
+    return "" if moment is None else moment.isoformat(timespec="minutes")
