@@ -170,6 +170,7 @@ UNLISTED_GROUNDS = (
     "Отсутствие технической возможности предоставления услуги",
     "Истёк срок действия приложенной выписки",
 )
+CASE_ID_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 # Refusals that cite the ground by its number in the list rather than by its text.
 NUMBERED_GROUNDS_SHARE = 0.3
 # Receipt in person of the result: the rest is sent by post or to the portal's personal account.
@@ -524,7 +525,9 @@ class _MonthWriter:
 
     def case_id(self, number: int) -> str:
         digest = hashlib.blake2b(f"{self.key}|{number}".encode(), digest_size=8).hexdigest()
-        return f"demo-{digest}"
+        # Spelled in letters only (0–f → a–p): no run of digits a checker could take for a
+        # passport, a phone or a СНИЛС.
+        return f"demo-{digest.translate(CASE_ID_LETTERS)}"
 
     def moment(self, day: date, intervals: Sequence[tuple[int, int]]) -> datetime:
         """A minute within the intervals, uniformly."""
