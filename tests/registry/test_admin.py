@@ -35,6 +35,8 @@ from registry.models import (
     AttributeValue,
     AuditEvent,
     AuditEventKind,
+    CalendarDay,
+    CalendarDayKind,
     Category,
     Channel,
     DayType,
@@ -53,6 +55,7 @@ from registry.models import (
     LegalBasis,
     Level,
     Membership,
+    Office,
     PaymentMethod,
     ProviderBody,
     QualityIndicator,
@@ -83,6 +86,8 @@ ADMIN_MODELS = [
     Membership,
     AuditEvent,
     SearchSynonym,
+    Office,
+    CalendarDay,
 ]
 # The audit trail is append-only: the administrator reads it.
 VIEW_ONLY_MODELS = {AuditEvent}
@@ -167,6 +172,10 @@ def catalogue(admin_user) -> dict:
     event = AuditEvent.objects.create(
         service=service, edition=edition, actor=admin_user, kind=AuditEventKind.CREATED, comment="Создана"
     )
+    office = Office.objects.create(
+        body=body, code="1", name="Отдел 1", address="г. Москва, ул. Тверская, д. 1"
+    )
+    office.services.add(service)
     return {
         Region: body.region,
         Category: Category.objects.get(),
@@ -181,6 +190,10 @@ def catalogue(admin_user) -> dict:
         Membership: membership,
         AuditEvent: event,
         SearchSynonym: SearchSynonym.objects.create(term="загранпаспорт 1", meaning="заграничный паспорт"),
+        Office: office,
+        CalendarDay: CalendarDay.objects.create(
+            date=datetime.date(2026, 1, 1), kind=CalendarDayKind.HOLIDAY, note="Новогодние каникулы 1"
+        ),
     }
 
 
