@@ -14,11 +14,13 @@ Each check is None when it does not apply to the record (no refusal, no result y
 standard or the record does not say enough to tell (no edition in force, no term declared, no
 registration time reported)."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.conf import settings
 
 from registry.deliveries.rows import Outcome
 from registry.models import (
@@ -37,8 +39,15 @@ DECIDED = (Outcome.ISSUED, Outcome.REFUSED)
 _GROUND_NUMBER = re.compile(r"^(?:п\.?|пункт|№)?\s*(\d+)\s*[.)]?$", re.IGNORECASE)
 
 
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def local_date(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
+    """The date in the registry's own time zone (settings.TIME_ZONE), whatever zone a request
+    activated: a record's month and days never depend on who stored it."""
+    return moment.astimezone(_zone(settings.TIME_ZONE)).date()
 
 
 def ground_key(text: str) -> str:
@@ -119,6 +128,33 @@ class ComplianceChecker:
     def __init__(self, calendar: WorkCalendar | None = None) -> None:
         self.calendar = calendar or current_calendar()
         self._standards: dict[int, list[StandardInForce]] = {}
+        # Requests come in their thousands a day: the same days are counted over and over.
+        self._term_ends: dict[tuple, date | None] = {}
+        self._days_used: dict[tuple, int] = {}
+
+    def term_end(self, start: date, term: "Term") -> date | None:
+        key = (start, term.value, term.unit, term.day_type)
+        if key not in self._term_ends:
+            self._term_ends[key] = self.calendar.term_end(
+                start, value=term.value, unit=term.unit, day_type=term.day_type
+            )
+        return self._term_ends[key]
+
+    def working_days_later(self, start: date, n: int) -> date:
+        key = (start, n, "later")
+        if key not in self._term_ends:
+            self._term_ends[key] = (
+                self.calendar.working_day_on_or_after(start)
+                if n == 0
+                else self.calendar.add_working_days(start, n)
+            )
+        return self._term_ends[key]
+
+    def days_used(self, start: date, end: date, day_type: str) -> int:
+        key = (start, end, day_type)
+        if key not in self._days_used:
+            self._days_used[key] = self.calendar.days_used(start, end, day_type=day_type)
+        return self._days_used[key]
 
     def standards_of(self, service_id: int) -> list[StandardInForce]:
         if service_id not in self._standards:
@@ -171,12 +207,12 @@ class ComplianceChecker:
             )
             return {"on_time": compare(term.kind, result_at - start, declared)}
         start_day, result_day = local_date(start), local_date(result_at)
-        last_day = self.calendar.term_end(start_day, value=term.value, unit=term.unit, day_type=term.day_type)
-        used = self.calendar.days_used(start_day, result_day, day_type=term.day_type)
+        last_day = self.term_end(start_day, term)
+        used = self.days_used(start_day, result_day, term.day_type)
         declared_days = (
             term.value
             if term.unit == DeadlineUnit.DAYS
-            else self.calendar.days_used(start_day, last_day, day_type=term.day_type)
+            else self.days_used(start_day, last_day, term.day_type)
         )
         return {
             "term_declared": declared_days,
@@ -195,11 +231,11 @@ class ComplianceChecker:
         submitted_day, registered_day = local_date(submitted), local_date(registered)
         if kind == RegistrationTerm.SAME_DAY:
             # A request received on a day off is registered on the next working day.
-            return registered_day <= self.calendar.working_day_on_or_after(submitted_day)
+            return registered_day <= self.working_days_later(submitted_day, 0)
         if kind == RegistrationTerm.NEXT_WORKING_DAY:
-            return registered_day <= self.calendar.add_working_days(submitted_day, 1)
+            return registered_day <= self.working_days_later(submitted_day, 1)
         if kind == RegistrationTerm.WORKING_DAYS and value:
-            return registered_day <= self.calendar.add_working_days(submitted_day, value)
+            return registered_day <= self.working_days_later(submitted_day, value)
         return None
 
 

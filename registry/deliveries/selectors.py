@@ -1,5 +1,6 @@
 """What the pages and the report read of the delivery rollup."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import F, QuerySet
@@ -19,11 +20,13 @@ def compliance_table(
     *,
     service: Service | None = None,
     body: ProviderBody | None = None,
+    body_ids: Iterable[int] | None = None,
     months: int = 12,
     today: date | None = None,
 ) -> QuerySet[DeliveryMonthly]:
     """The monthly compliance of the last ``months`` months per service × body × office × month,
-    ordered for a table: service, body, office (records without an office last), month."""
+    ordered for a table: service, body, office (records without an office last), month.
+    ``body_ids`` limits it to those bodies (a user's, for the workspace)."""
     rows = DeliveryMonthly.objects.filter(month__gte=first_month(months, today)).select_related(
         "service", "body", "office"
     )
@@ -31,6 +34,16 @@ def compliance_table(
         rows = rows.filter(service=service)
     if body is not None:
         rows = rows.filter(body=body)
+    if body_ids is not None:
+        rows = rows.filter(body_id__in=list(body_ids))
     return rows.order_by(
         "service__registry_number", "body__short_name", F("office__name").asc(nulls_last=True), "month"
     )
+
+
+def services_with_figures(*, body_ids: Iterable[int] | None = None, months: int = 12) -> QuerySet[Service]:
+    """The services that have monthly figures in the period (of those bodies, when given)."""
+    rows = DeliveryMonthly.objects.filter(month__gte=first_month(months))
+    if body_ids is not None:
+        rows = rows.filter(body_id__in=list(body_ids))
+    return Service.objects.filter(pk__in=rows.values("service_id")).order_by("registry_number")
