@@ -13,9 +13,10 @@ from datetime import date, datetime
 from itertools import islice
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from registry.deliveries.compliance import COMPLIANCE_FIELDS, ComplianceChecker, local_date
 from registry.deliveries.partitions import ensure_partitions
+from registry.deliveries.rollup import refresh_rollup
 from registry.deliveries.rows import DeliveryRow
 from registry.models import DeliveryRecord
 
@@ -35,17 +36,6 @@ ROW_FIELDS = (
     "refusal_ground",
     "queue_wait_submission",
     "queue_wait_receipt",
-)
-# The columns computed against the edition in force (registry.deliveries.compliance).
-COMPLIANCE_FIELDS = (
-    "edition_id",
-    "term_declared",
-    "term_used",
-    "on_time",
-    "queue_submission_ok",
-    "queue_receipt_ok",
-    "registered_in_time",
-    "refusal_ground_listed",
 )
 VALUE_FIELDS = ROW_FIELDS + COMPLIANCE_FIELDS
 ALL_FIELDS = ("body_id", "case_id", *VALUE_FIELDS)
@@ -69,7 +59,7 @@ class StoreResult:
 
 def submission_month(submitted_at: datetime) -> date:
     """The first day of the month of submission, in the registry's local time."""
-    return timezone.localtime(submitted_at).date().replace(day=1)
+    return local_date(submitted_at).replace(day=1)
 
 
 def record_values(row: DeliveryRow, evaluate: Callable[[dict], dict] | None) -> dict:
@@ -114,6 +104,8 @@ def store_rows(
     ``registry.deliveries.compliance`` against the editions in force and the current calendar.
     With ``dry_run`` nothing stays written and the rollup is not refreshed; the result tells what
     the file would do."""
+    if evaluate is None:
+        evaluate = ComplianceChecker().evaluate
     result = StoreResult()
     with transaction.atomic():
         writer = _PostgresWriter() if connection.vendor == "postgresql" else _BulkWriter()
@@ -123,6 +115,9 @@ def store_rows(
         writer.close()
         if dry_run:
             transaction.set_rollback(True)
+        elif result.touched:
+            # In the same transaction: the pages never see records without their months.
+            refresh_rollup(result.touched)
     return result
 
 
@@ -223,25 +218,33 @@ class _PostgresWriter:
                 f'COPY "{temp}" ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))',
                 self._csv(batch),
             )
-            # The months and offices the changed records leave: their rollup is recomputed too.
+            # The planner needs the batch's size to join it with the records by index.
+            cursor.execute(f'ANALYZE "{temp}"')
+            # One pass over the stored records the batch names: how many are stored in the same
+            # month (xmax = 0 cannot tell inserts from updates on a partitioned table), how many
+            # moved to another month, and the months and offices the changed ones leave (their
+            # rollup is recomputed too).
             cursor.execute(
-                f'SELECT DISTINCT r."service_id", r."body_id", r."office_id", r."month" '
+                f'SELECT r."service_id", r."body_id", r."office_id", r."month", r."month" = t."month", '
+                f"({record_row}) IS DISTINCT FROM ({incoming_row}), count(*) "
                 f'FROM "registry_deliveryrecord" r JOIN "{temp}" t '
                 f'ON r."body_id" = t."body_id" AND r."case_id" = t."case_id" '
-                f"WHERE ({record_row}) IS DISTINCT FROM ({incoming_row})"
+                f"GROUP BY 1, 2, 3, 4, 5, 6"
             )
-            result.touched.update(cursor.fetchall())
-            cursor.execute(
-                f'DELETE FROM "registry_deliveryrecord" r USING "{temp}" t '
-                f'WHERE r."body_id" = t."body_id" AND r."case_id" = t."case_id" AND r."month" <> t."month"'
-            )
-            moved = cursor.rowcount
-            # (xmax = 0 cannot tell inserts from updates on a partitioned table: count the matches.)
-            cursor.execute(
-                f'SELECT count(*) FROM "registry_deliveryrecord" r JOIN "{temp}" t '
-                f'ON r."body_id" = t."body_id" AND r."case_id" = t."case_id" AND r."month" = t."month"'
-            )
-            (existing,) = cursor.fetchone()
+            existing = moved = 0
+            for service_id, body_id, office_id, month, same_month, changed, count in cursor.fetchall():
+                if same_month:
+                    existing += count
+                else:
+                    moved += count
+                if changed:
+                    result.touched.add((service_id, body_id, office_id, month))
+            if moved:
+                cursor.execute(
+                    f'DELETE FROM "registry_deliveryrecord" r USING "{temp}" t '
+                    f'WHERE r."body_id" = t."body_id" AND r."case_id" = t."case_id" '
+                    f'AND r."month" <> t."month"'
+                )
             cursor.execute(
                 f"WITH written AS ("
                 f'INSERT INTO "registry_deliveryrecord" ({columns}) SELECT {columns} FROM "{temp}" '

@@ -7,4 +7,5 @@ app_name = "workspace"
 urlpatterns = [
     path("", include("registry.workspace.urls_dashboard")),
     path("", include("registry.workspace.urls_editor")),
+    path("", include("registry.workspace.urls_compliance")),
 ]

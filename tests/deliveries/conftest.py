@@ -1,49 +1,95 @@
-"""A small world for the intake: two bodies, a service of each, an office, a channel, a variant,
-and writers of the same rows as CSV (either encoding and delimiter), Excel and XML."""
-
-import csv
-import io
+import datetime
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
-from registry.models import Channel, Office
+from registry.models import (
+    Channel,
+    DayType,
+    DeadlineUnit,
+    Edition,
+    EditionStatus,
+    GroundKind,
+    Office,
+    RegistrationTerm,
+    status_transition,
+)
+from registry.workdays import WorkCalendar
 from tests import factories
+from tests.deliveries.files import CITY_OGRN, MVD_OGRN
 
-MVD_OGRN = "1037700029620"
-CITY_OGRN = "1027300621941"
-HEADERS = (
-    "Номер дела",
-    "Реестровый номер услуги",
-    "ОГРН органа",
-    "Код офиса",
-    "Способ подачи",
-    "Код варианта",
-    "Дата подачи",
-    "Дата регистрации",
-    "Дата результата",
-    "Исход",
-    "Основание отказа",
-    "Ожидание при подаче, мин",
-    "Ожидание при получении, мин",
-)
-XML_ATTRIBUTES = (
-    "caseId",
-    "service",
-    "body",
-    "office",
-    "channel",
-    "variant",
-    "submittedAt",
-    "registeredAt",
-    "resultAt",
-    "outcome",
-    "refusalGround",
-    "queueWaitSubmission",
-    "queueWaitReceipt",
-)
+
+def put_in_force(edition: Edition, effective: datetime.date, *, superseded: bool = False) -> Edition:
+    """As the workflow does it (the models refuse status changes made anywhere else)."""
+    with status_transition():
+        Edition.objects.filter(pk=edition.pk).update(
+            status=EditionStatus.SUPERSEDED if superseded else EditionStatus.PUBLISHED,
+            published_at=datetime.datetime(2025, 12, 1, 9, 0, tzinfo=datetime.UTC),
+            effective_date=effective,
+            superseded_at=datetime.datetime(2026, 3, 1, 0, 0, tzinfo=datetime.UTC) if superseded else None,
+        )
+    edition.refresh_from_db()
+    return edition
+
+
+@pytest.fixture
+def calendar():
+    """2026: 9 March is the day off moved from Sunday 8 March."""
+    return WorkCalendar.from_days([(datetime.date(2026, 3, 9), "holiday")])
+
+
+@pytest.fixture
+def service():
+    """Edition 1 in force from 1 January 2026, edition 2 from 1 March 2026, with different terms."""
+    service = factories.service()
+    first = factories.edition(
+        service,
+        deadline_value=5,
+        deadline_unit=DeadlineUnit.DAYS,
+        deadline_day_type=DayType.WORKING,
+        deadline_start_event="со дня регистрации заявления",
+        queue_wait_minutes_submission=15,
+        queue_wait_minutes_receipt=15,
+        registration_term=RegistrationTerm.NEXT_WORKING_DAY,
+    )
+    first.grounds.create(
+        kind=GroundKind.REFUSAL, text="Представление неполного комплекта документов", order=1
+    )
+    first.grounds.create(kind=GroundKind.REFUSAL, text="Недостоверные сведения в заявлении", order=2)
+    first.grounds.create(kind=GroundKind.SUSPENSION, text="Запрос сведений у другого органа", order=3)
+    factories.variant(
+        first,
+        code="zamena",
+        deadline_value=2,
+        deadline_unit=DeadlineUnit.DAYS,
+        deadline_day_type=DayType.WORKING,
+        deadline_start_event="со дня регистрации заявления",
+    )
+    put_in_force(first, datetime.date(2026, 1, 1), superseded=True)
+    second = factories.edition(
+        service,
+        change_note="Срок сокращён.",
+        deadline_value=3,
+        deadline_unit=DeadlineUnit.DAYS,
+        deadline_day_type=DayType.CALENDAR,
+        deadline_start_event="со дня подачи заявления",
+        queue_wait_minutes_submission=10,
+        queue_wait_minutes_receipt=20,
+        registration_term=RegistrationTerm.MINUTES,
+        registration_term_value=30,
+    )
+    second.grounds.create(kind=GroundKind.REFUSAL, text="Заявитель не относится к кругу заявителей", order=1)
+    put_in_force(second, datetime.date(2026, 3, 1))
+    service.first_edition, service.second_edition = first, second
+    return service
+
+
+@pytest.fixture
+def office(service):
+    return Office.objects.create(body=service.provider, code="01", name="Приёмная", address="ул. Ленина, 1")
+
+
+# The intake's small world: two bodies, a service of each, an office, a channel, a variant.
 
 
 @dataclass
@@ -87,41 +133,3 @@ def world(db):
     office.services.add(passport)
     channel, _created = Channel.objects.get_or_create(code="in_person", defaults={"name": "Лично"})
     return World(mvd, city, passport, permit, office, channel)
-
-
-def write_csv(path: Path, rows: list[list[str]], *, encoding="utf-8", delimiter=";", headers=HEADERS) -> Path:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list], headers=HEADERS) -> Path:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
-
-
-def write_xml(path: Path, rows: list[list[str]], extra: str = "") -> Path:
-    from xml.sax.saxutils import quoteattr
-
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<deliveries xmlns="urn:registry:deliveries:1.0" version="1.0">',
-    ]
-    for row in rows:
-        attributes = " ".join(
-            f"{name}={quoteattr(value)}"
-            for name, value in zip(XML_ATTRIBUTES, row, strict=True)
-            if value != ""
-        )
-        lines.append(f"  <delivery {attributes}{extra}/>")
-    lines.append("</deliveries>")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.deliveries.conftest import CITY_OGRN, write_csv
+from tests.deliveries.files import CITY_OGRN, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from registry.deliveries.intake import intake_file
 from registry.models import DeliveryRecord, Membership, Role
-from tests.deliveries.conftest import write_csv, write_xlsx, write_xml
+from tests.deliveries.files import write_csv, write_xlsx, write_xml
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
