@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from registry.deliveries.intake.readers import SCHEMA_FILENAME as DELIVERIES_SCHEMA_FILENAME
+from registry.deliveries.intake.readers import SCHEMA_PATH as DELIVERIES_SCHEMA_PATH
 from registry.exchange.report import ImportReport
 from registry.exchange.safety import MAX_XLSX_BYTES, MAX_XML_BYTES
 from registry.exchange.selectors import (
@@ -47,6 +49,17 @@ UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
 def schema(request: HttpRequest) -> FileResponse:
     return FileResponse(
         SCHEMA_PATH.open("rb"), as_attachment=True, filename=SCHEMA_FILENAME, content_type="application/xml"
+    )
+
+
+@require_GET
+def deliveries_schema(request: HttpRequest) -> FileResponse:
+    """The schema of delivery records (issue 14), published next to the registry's own."""
+    return FileResponse(
+        DELIVERIES_SCHEMA_PATH.open("rb"),
+        as_attachment=True,
+        filename=DELIVERIES_SCHEMA_FILENAME,
+        content_type="application/xml",
     )
 
 

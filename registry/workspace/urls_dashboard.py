@@ -4,7 +4,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from registry.workspace import views_actions, views_dashboard, views_service
+from registry.workspace import views_actions, views_dashboard, views_deliveries, views_service
 
 
 class RegistryNumberConverter:
@@ -32,6 +32,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="workspace:login"), name="logout"),
     path("", views_dashboard.dashboard, name="dashboard"),
     path("queue/", views_dashboard.queue, name="queue"),
+    path("deliveries/upload/", views_deliveries.deliveries_upload, name="deliveries_upload"),
     path("services/<registry_number:registry_number>/", views_service.service_detail, name="service"),
     path("services/<registry_number:registry_number>/compare/", views_service.compare, name="compare"),
     path(

@@ -9,6 +9,7 @@ from registry.models import Role
 from registry.permissions import body_ids_with_role, is_administrator
 from registry.workspace import selectors
 from registry.workspace.forms_actions import ERRORS_NO, ERRORS_YES, DashboardFilterForm
+from registry.workspace.views_deliveries import may_upload as may_upload_deliveries
 
 
 def service_create_url(user) -> str:
@@ -58,6 +59,9 @@ def dashboard(request):
             "has_roles": selectors.can_use_workspace(user),
             "queue_counts": selectors.queue_counts(user) if selectors.is_reviewer(user) else None,
             "service_create_url": service_create_url(user),
+            "deliveries_upload_url": reverse("workspace:deliveries_upload")
+            if may_upload_deliveries(user)
+            else "",
         },
     )
 

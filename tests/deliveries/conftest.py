@@ -1,8 +1,10 @@
 import datetime
+from dataclasses import dataclass
 
 import pytest
 
 from registry.models import (
+    Channel,
     DayType,
     DeadlineUnit,
     Edition,
@@ -14,6 +16,7 @@ from registry.models import (
 )
 from registry.workdays import WorkCalendar
 from tests import factories
+from tests.deliveries.files import CITY_OGRN, MVD_OGRN
 
 
 def put_in_force(edition: Edition, effective: datetime.date, *, superseded: bool = False) -> Edition:
@@ -84,3 +87,49 @@ def service():
 @pytest.fixture
 def office(service):
     return Office.objects.create(body=service.provider, code="01", name="Приёмная", address="ул. Ленина, 1")
+
+
+# The intake's small world: two bodies, a service of each, an office, a channel, a variant.
+
+
+@dataclass
+class World:
+    mvd: object
+    city: object
+    passport: object  # a service of the МВД
+    permit: object  # a service of the city
+    office: object
+    channel: object
+
+    def row(self, case_id: str = "К-1", **changes) -> list[str]:
+        values = {
+            "case": case_id,
+            "service": self.passport.registry_number,
+            "body": MVD_OGRN,
+            "office": self.office.code,
+            "channel": self.channel.code,
+            "variant": "first",
+            "submitted": "2025-03-03T10:00:00",
+            "registered": "03.03.2025 10:15",
+            "result": "2025-03-20T12:00:00+03:00",
+            "outcome": "issued",
+            "ground": "",
+            "wait_in": "12",
+            "wait_out": "5",
+        }
+        values.update(changes)
+        return list(values.values())
+
+
+@pytest.fixture
+def world(db):
+    mvd = factories.body(ogrn=MVD_OGRN, short_name="МВД России")
+    city = factories.body(ogrn=CITY_OGRN, short_name="Администрация")
+    passport = factories.service(provider=mvd)
+    edition = factories.edition(passport)
+    factories.variant(edition, code="first")
+    permit = factories.service(provider=city)
+    office = Office.objects.create(body=mvd, code="MSK-01", name="Отдел 1", address="Москва")
+    office.services.add(passport)
+    channel, _created = Channel.objects.get_or_create(code="in_person", defaults={"name": "Лично"})
+    return World(mvd, city, passport, permit, office, channel)

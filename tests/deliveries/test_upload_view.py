@@ -1,0 +1,69 @@
+"""The workspace page where a body's official uploads delivery records: a dry run first, each
+row's errors in Russian, rows for another body's services refused, nothing written on error."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from registry.models import Membership, Role
+from tests.deliveries.files import CITY_OGRN, write_csv
+
+pytestmark = pytest.mark.django_db
+URL = "/workspace/deliveries/upload/"
+
+
+@pytest.fixture
+def official(world):
+    user = get_user_model().objects.create_user("official", password="x")
+    Membership.objects.create(user=user, body=world.mvd, role=Role.OFFICIAL)
+    return user
+
+
+def upload(client, path):
+    return client.post(URL, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+
+
+def test_the_dashboard_links_the_upload_for_an_official(client, official):
+    client.force_login(official)
+    assert URL in client.get("/workspace/").content.decode()
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "Загрузка сведений о предоставлении услуг" in page.content.decode()
+
+
+def test_a_reviewer_or_a_stranger_may_not_upload(client, world):
+    reviewer = get_user_model().objects.create_user("reviewer", password="x")
+    Membership.objects.create(user=reviewer, body=world.mvd, role=Role.REVIEWER)
+    client.force_login(reviewer)
+    assert client.get(URL).status_code == 403
+    assert URL not in client.get("/workspace/").content.decode()
+    client.logout()
+    assert client.get(URL).status_code == 302
+
+
+def test_a_bad_file_shows_each_rows_error_and_no_confirmation(client, official, world, tmp_path):
+    other = world.row("К-2", service=world.permit.registry_number, body=CITY_OGRN, office="", variant="")
+    path = write_csv(tmp_path / "bad.csv", [world.row("К-1", wait_in="-4"), other], encoding="cp1251")
+    client.force_login(official)
+    page = upload(client, path)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Файл не принят: 2 ошибки; ничего не записано." in text
+    assert "ожидание не может быть отрицательным (-4 мин)." in text
+    assert "орган с ОГРН «1027300621941» — не ваш" in text
+    assert 'name="confirm"' not in text
+    assert "Загрузить исправленный файл" in text
+
+
+def test_a_file_of_another_kind_is_refused_by_the_form(client, official, tmp_path):
+    client.force_login(official)
+    page = client.post(URL, {"file": SimpleUploadedFile("cases.pdf", b"%PDF-1.4")})
+    assert page.status_code == 400
+    assert "Загрузите файл .csv, .xlsx или .xml, а не «cases.pdf»." in page.content.decode()
+
+
+def test_a_stale_confirmation_asks_for_the_file_again(client, official):
+    client.force_login(official)
+    page = client.post(URL, {"confirm": "nothing-pending"})
+    assert page.status_code == 400
+    assert "Предварительная проверка устарела: загрузите файл ещё раз." in page.content.decode()
