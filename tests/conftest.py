@@ -12,11 +12,15 @@ def _fresh_caches():
     rolled-back test used, so a cached page of one test could match the version of another."""
     from django.core.cache import caches
 
+    from registry import workdays
     from registry.catalogue import search
 
     for cache in caches.all():
         cache.clear()
     search._version_cache.clear()
+    # The working-day calendar is kept per process for a minute; a rolled-back module (the demo's
+    # calendar of 2024–2027) must not leave its days to the next test.
+    workdays.forget_calendar()
 
 
 @pytest.fixture(scope="module")
