@@ -18,8 +18,7 @@ def _fresh_caches():
     for cache in caches.all():
         cache.clear()
     search._version_cache.clear()
-    # The working-day calendar is kept per process for a minute; a rolled-back module (the demo's
-    # calendar of 2024–2027) must not leave its days to the next test.
+    # A rolled-back test's calendar days leave no signal behind: the next test reads its own.
     workdays.forget_calendar()
 
 
