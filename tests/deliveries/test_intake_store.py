@@ -66,7 +66,7 @@ def test_the_command_stores_and_says_so_in_russian(world, tmp_path):
     assert out.getvalue().splitlines() == [
         "Загружено: 2 строки. Создано записей: 2, изменено: 0, без изменений: 0."
     ]
-    assert err.getvalue().endswith("Запись: [##############################] 100% (2 из 2)\n")
+    assert err.getvalue() == "\r[##############################] 100% обработано: 2 строки\n"
     out = io.StringIO()
     call_command("import_deliveries", str(path), stdout=out, stderr=io.StringIO())
     assert "без изменений: 2." in out.getvalue()
