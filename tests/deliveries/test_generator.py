@@ -14,6 +14,7 @@ from django.utils import timezone
 from registry.deliveries import generator
 from registry.deliveries.compliance import ComplianceChecker
 from registry.deliveries.generator import DEMO_END, generate_rows, opening_hours, write_csv
+from registry.deliveries.intake import intake_file
 from registry.deliveries.rows import Outcome
 from registry.deliveries.storage import record_values
 from registry.models import DeliveryMonthly, DeliveryRecord, Edition, Office, Service
@@ -219,6 +220,33 @@ def test_the_csv_has_the_intake_columns_and_one_line_a_row(rows):
     assert first["case_id"] == rows[0].case_id
     assert first["service"] == Service.objects.get(pk=rows[0].service_id).registry_number
     assert datetime.datetime.fromisoformat(first["submitted_at"]) == rows[0].submitted_at
+
+
+def test_the_intake_takes_the_csv_back_row_for_row(rows, tmp_path):
+    sample = rows[:300]
+    path = tmp_path / "deliveries.csv"
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        write_csv(sample, stream)
+    report = intake_file(path)
+    assert report.ok, report.errors[:3]
+    assert report.stored.created == len(sample)
+    stored = {
+        record.case_id: record
+        for record in DeliveryRecord.objects.filter(case_id__in=[row.case_id for row in sample])
+    }
+    for row in sample:
+        record = stored[row.case_id]
+        assert (record.service_id, record.office_id, record.channel_id, record.outcome) == (
+            row.service_id,
+            row.office_id,
+            row.channel_id,
+            row.outcome,
+        )
+        assert (record.submitted_at, record.result_at, record.refusal_ground) == (
+            row.submitted_at,
+            row.result_at,
+            row.refusal_ground,
+        )
 
 
 def test_the_command_writes_the_csv_and_refuses_a_period_not_yet_over(rows, tmp_path):

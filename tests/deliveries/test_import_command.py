@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.deliveries.conftest import CITY_OGRN, write_csv
+from tests.deliveries.files import CITY_OGRN, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,27 @@ def test_a_bad_file_is_refused_with_each_rows_error_and_a_russian_message(world,
         "Строка 3, столбец «Номер дела»: номер дела «К-1» уже встречался в строке 2.",
         "Файл не принят: 2 ошибки; ничего не записано.",
     ]
-    assert err.getvalue() == "\rПроверка: 2 строки\n"
+    assert err.getvalue() == "\r[##############################] 100% обработано: 2 строки\n"
+
+
+def test_the_progress_bar_follows_the_share_of_the_file_read(world, tmp_path, monkeypatch):
+    from registry.deliveries import intake
+
+    monkeypatch.setattr(intake, "PROGRESS_EVERY", 1)
+    path = write_csv(tmp_path / "ok.csv", [world.row(f"К-{n}") for n in range(4)])
+    _out, err = run(str(path), "--dry-run")
+    frames = err.split("\r")[1:]
+    shares = [int(frame.split("]")[1].split("%")[0]) for frame in frames]
+    assert shares == sorted(shares) and shares[0] < 100 and shares[-1] == 100
+    assert frames[0].endswith("обработано: 1 строка")
+    assert frames[-1] == "[##############################] 100% обработано: 4 строки\n"
+
+
+def test_excel_progress_counts_rows(world, tmp_path):
+    from tests.deliveries.files import write_xlsx
+
+    _out, err = run(str(write_xlsx(tmp_path / "ok.xlsx", [world.row()])), "--dry-run")
+    assert err == "\r[##############################] 100% обработано: 1 строка\n"
 
 
 def test_the_body_option_refuses_another_bodys_rows(world, tmp_path):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from registry.deliveries.intake import MAX_LISTED_ERRORS, check_file
 from registry.deliveries.rows import Outcome
-from tests.deliveries.conftest import CITY_OGRN, HEADERS, write_csv, write_xlsx, write_xml
+from tests.deliveries.files import CITY_OGRN, HEADERS, write_csv, write_xlsx, write_xml
 
 pytestmark = pytest.mark.django_db
 

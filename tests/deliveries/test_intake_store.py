@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from registry.deliveries.intake import intake_file
 from registry.models import DeliveryRecord, Membership, Role
-from tests.deliveries.conftest import write_csv, write_xlsx, write_xml
+from tests.deliveries.files import write_csv, write_xlsx, write_xml
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -66,7 +66,7 @@ def test_the_command_stores_and_says_so_in_russian(world, tmp_path):
     assert out.getvalue().splitlines() == [
         "Загружено: 2 строки. Создано записей: 2, изменено: 0, без изменений: 0."
     ]
-    assert err.getvalue().endswith("Запись: [##############################] 100% (2 из 2)\n")
+    assert err.getvalue() == "\r[##############################] 100% обработано: 2 строки\n"
     out = io.StringIO()
     call_command("import_deliveries", str(path), stdout=out, stderr=io.StringIO())
     assert "без изменений: 2." in out.getvalue()

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry.models import Membership, Role
-from tests.deliveries.conftest import CITY_OGRN, write_csv
+from tests.deliveries.files import CITY_OGRN, write_csv
 
 pytestmark = pytest.mark.django_db
 URL = "/workspace/deliveries/upload/"

@@ -411,18 +411,18 @@ def test_a_draft_must_declare_its_gaps(demo, fixtures_copy):
 def test_load_demo_with_admin_refuses_without_debug(demo, settings, django_user_model):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
-        call_command("load_demo", "--admin")
+        call_command("load_demo", "--admin", "--without-deliveries")
     assert not django_user_model.objects.filter(username="admin").exists()
 
 
 def test_load_demo_with_admin_creates_the_demo_superuser_once(demo, settings, django_user_model, capsys):
     settings.DEBUG = True
-    call_command("load_demo", "--admin")
+    call_command("load_demo", "--admin", "--without-deliveries")
     admin = django_user_model.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff and admin.check_password("admin")
     password_hash = admin.password
 
-    call_command("load_demo", "--admin")
+    call_command("load_demo", "--admin", "--without-deliveries")
 
     admin.refresh_from_db()
     assert admin.password == password_hash

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_load_demo_admin_creates_officials_and_reviewers_of_two_bodies(settings, client):
     settings.DEBUG = True
-    call_command("load_demo", "--admin", stdout=io.StringIO())
+    call_command("load_demo", "--admin", "--without-deliveries", stdout=io.StringIO())
     for demo in DEMO_USERS:
         user = get_user_model().objects.get(username=demo.username)
         assert user.check_password("demo")
@@ -27,7 +27,7 @@ def test_load_demo_admin_creates_officials_and_reviewers_of_two_bodies(settings,
 
 def test_demo_users_are_idempotent(settings):
     settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--without-deliveries", stdout=io.StringIO())
     ensure_demo_users()
     assert ensure_demo_users() == ["Демо-пользователи уже есть, изменений нет."]
     assert Membership.objects.filter(user__username__in=[d.username for d in DEMO_USERS]).count() == 4

@@ -1,9 +1,6 @@
-"""Intake of delivery files: read, check every row, and only then store, all or nothing.
-
-Two passes over the file keep memory flat: the first checks every row and collects the errors
-(capped for the report, counted in full); the second, only when there is none, reads the file
-again and hands the rows to ``registry.deliveries.storage.store_rows`` (which, on a dry run,
-only counts what it would create, update or leave unchanged)."""
+"""Intake of delivery files: every row read, checked and resolved, and the file stored all or
+nothing through ``registry.deliveries.storage.store_rows``, in one streamed pass (memory does
+not grow with the file). Errors are capped for the report and counted in full."""
 
 import datetime
 from collections.abc import Callable, Iterable, Iterator
@@ -15,14 +12,13 @@ from django.utils.translation import gettext as _
 
 from registry.deliveries.intake.checks import RowChecker
 from registry.deliveries.intake.errors import FileRefused, IntakeError
-from registry.deliveries.intake.readers import read_rows
+from registry.deliveries.intake.readers import Meter, read_rows
 from registry.deliveries.rows import DeliveryRow
 from registry.wording import counted
 
 MAX_LISTED_ERRORS = 100
-CHECKING = "check"
-STORING = "store"
-Progress = Callable[[str, int, int | None], None]  # phase, rows done, rows in all (when known)
+PROGRESS_EVERY = 1000
+Progress = Callable[[int, float | None], None]  # rows done, share of the file read (when known)
 
 
 @dataclass
@@ -33,7 +29,6 @@ class IntakeReport:
     errors: list[IntakeError] = field(default_factory=list)
     error_count: int = 0
     stored: Any = None  # the storage's StoreResult, once the rows went through it
-    checked_at: datetime.datetime | None = None  # "now" for the future-date rule, kept for the second pass
 
     @property
     def ok(self) -> bool:
@@ -95,23 +90,27 @@ class IntakeReport:
 
 
 def _checked_rows(
-    path: Path, file_name: str, checker: RowChecker, report: IntakeReport | None, progress: Progress | None
+    path: Path, file_name: str, checker: RowChecker, report: IntakeReport, progress: Progress | None
 ) -> Iterator[DeliveryRow]:
-    """The file's rows checked; errors go to the report (first pass), or stop the stream (second
-    pass: the file changed between the passes)."""
-    done = 0
-    for raw in read_rows(path, file_name):
-        row, errors = checker.check(raw)
-        done += 1
-        if progress and done % 1000 == 0:
-            progress(CHECKING, done, None)
-        if report is not None:
-            report.rows = done
+    """The file's rows checked, errors to the report. Valid rows are yielded only while the file
+    has no error: after the first one the rest is still checked (every error is reported) but
+    nothing more is handed on."""
+    meter = Meter(path.stat().st_size)
+    try:
+        for raw in read_rows(path, file_name, meter=meter):
+            row, errors = checker.check(raw)
+            report.rows += 1
+            if progress and report.rows % PROGRESS_EVERY == 0:
+                progress(report.rows, meter.fraction())
             report.add(errors)
-        elif errors:
-            raise FileRefused(*errors)
-        if row is not None:
-            yield row
+            if row is not None and report.ok:
+                yield row
+    except FileRefused as refused:
+        report.add(refused.errors)
+    if progress:
+        progress(report.rows, 1.0)
+    if report.ok and report.rows == 0:
+        report.add([IntakeError(0, "", _("В файле нет ни одной строки со сведениями."))])
 
 
 def check_file(
@@ -119,26 +118,22 @@ def check_file(
     *,
     file_name: str = "",
     scope_body_ids: Iterable[int] | None = None,
-    dry_run: bool = True,
     progress: Progress | None = None,
     now: datetime.datetime | None = None,
 ) -> IntakeReport:
-    """The first pass: every row checked, nothing stored."""
-    report = IntakeReport(file_name=file_name or path.name, dry_run=dry_run)
+    """Every row checked, nothing stored."""
+    report = IntakeReport(file_name=file_name or path.name, dry_run=True)
     checker = RowChecker(scope_body_ids=scope_body_ids, now=now)
-    report.checked_at = checker.now
     try:
         for _row in _checked_rows(path, report.file_name, checker, report, progress):
             pass
-    except FileRefused as refused:
-        report.add(refused.errors)
     finally:
         checker.close()
-    if progress:
-        progress(CHECKING, report.rows, report.rows)
-    if report.ok and report.rows == 0:
-        report.add([IntakeError(0, "", _("В файле нет ни одной строки со сведениями."))])
     return report
+
+
+class _Refused(Exception):
+    """Raised through ``store_rows`` when the file had an error: its transaction rolls back."""
 
 
 def intake_file(
@@ -149,30 +144,36 @@ def intake_file(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> IntakeReport:
-    """Check the whole file, then store it (or, on a dry run, count what storing would do).
-    ``scope_body_ids``: the bodies whose services the uploader may report (None: any)."""
-    scope = None if scope_body_ids is None else set(scope_body_ids)
-    report = check_file(path, file_name=file_name, scope_body_ids=scope, dry_run=dry_run, progress=progress)
-    if not report.ok:
-        return report
-
+    """Check every row and store the file, all or nothing, in one pass: the rows go to
+    ``store_rows`` as they are checked, inside its transaction, and the first error stops the
+    writing (the rest of the file is still checked, so that every error is reported) and rolls
+    everything back when the file ends. On a dry run the storage counts what it would create,
+    update or leave unchanged and rolls back. ``scope_body_ids``: the bodies whose services the
+    uploader may report (None: any)."""
     from registry.deliveries.storage import store_rows
 
-    checker = RowChecker(scope_body_ids=scope, now=report.checked_at, track_duplicates=False)
-    total = report.rows
+    report = IntakeReport(file_name=file_name or path.name, dry_run=dry_run)
+    checker = RowChecker(scope_body_ids=scope_body_ids)
 
-    def stored_rows() -> Iterator[DeliveryRow]:
-        for done, row in enumerate(_checked_rows(path, report.file_name, checker, None, None), start=1):
-            if progress and done % 1000 == 0:
-                progress(STORING, done, total)
-            yield row
+    checked = _checked_rows(path, report.file_name, checker, report, progress)
+    first = next(checked, None)
+    if first is None:
+        # Refused at its header or first row, or empty: the rest is checked without the storage.
+        for _row in checked:
+            pass
+        checker.close()
+        return report
+
+    def rows() -> Iterator[DeliveryRow]:
+        yield first
+        yield from checked
+        if not report.ok:
+            raise _Refused
 
     try:
-        report.stored = store_rows(stored_rows(), dry_run=dry_run)
-    except FileRefused as refused:
-        report.add(refused.errors)
+        report.stored = store_rows(rows(), dry_run=dry_run)
+    except _Refused:
+        report.stored = None
     finally:
         checker.close()
-    if progress and report.ok:
-        progress(STORING, total, total)
     return report

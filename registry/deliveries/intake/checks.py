@@ -73,17 +73,10 @@ class RowChecker:
     and offices, many times over). ``scope_body_ids``: the bodies whose rows the uploader may
     send (None: any body — the command, an administrator)."""
 
-    def __init__(
-        self,
-        *,
-        scope_body_ids: Iterable[int] | None = None,
-        now: datetime.datetime | None = None,
-        track_duplicates: bool = True,
-    ):
+    def __init__(self, *, scope_body_ids: Iterable[int] | None = None, now: datetime.datetime | None = None):
         self.scope_body_ids = None if scope_body_ids is None else set(scope_body_ids)
         self.now = now or timezone.now()
-        # The second pass over a file already checked has no duplicate to find.
-        self.ledger = CaseLedger() if track_duplicates else None
+        self.ledger = CaseLedger()
         self._services: dict[str, tuple[int, int] | None] = {}
         self._bodies: dict[str, int | None] = {}
         self._offices: dict[tuple[int, str], int | None] = {}
@@ -92,8 +85,7 @@ class RowChecker:
         self._body_ogrn: dict[int, str] = {}
 
     def close(self) -> None:
-        if self.ledger is not None:
-            self.ledger.close()
+        self.ledger.close()
 
     # -- lookups
 
@@ -292,7 +284,7 @@ class RowChecker:
                 error(code, problem)
             waits[code] = wait
 
-        if self.ledger is not None and text["case_id"] and text["body"]:
+        if text["case_id"] and text["body"]:
             first = self.ledger.first_line(text["body"], text["case_id"], line)
             if first is not None:
                 error(

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True, slots=True)
 class IntakeError:
@@ -14,8 +16,6 @@ class IntakeError:
     message: str
 
     def __str__(self) -> str:
-        from django.utils.translation import gettext as _
-
         if not self.line:
             return self.message
         if self.column:

@@ -41,6 +41,20 @@ EXTRA_CELLS = "__extra__"  # a row longer than the header: its count of cells
 SCHEMA_ERRORS = "__schema__"  # an XML row the schema refuses: its errors, and no other check
 
 
+class Meter:
+    """How much of the file the reader has consumed, for a progress bar: known for CSV (bytes
+    read); None for Excel and XML, whose parsers read ahead by blocks."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.consumed: int | None = None
+
+    def fraction(self) -> float | None:
+        if self.consumed is None or not self.size:
+            return None
+        return min(self.consumed / self.size, 1.0)
+
+
 @dataclass(frozen=True, slots=True)
 class RawRow:
     line: int
@@ -63,7 +77,7 @@ def detect_format(path: Path, file_name: str = "") -> str:
     return "csv"
 
 
-def read_rows(path: Path, file_name: str = "") -> Iterator[RawRow]:
+def read_rows(path: Path, file_name: str = "", *, meter: Meter | None = None) -> Iterator[RawRow]:
     """The rows of the file; raises FileRefused at once for a file that cannot be read or whose
     header is wrong, and later, from the iterator, for a file broken further on."""
     kind = detect_format(path, file_name)
@@ -71,7 +85,7 @@ def read_rows(path: Path, file_name: str = "") -> Iterator[RawRow]:
         return _xlsx_rows(path)
     if kind == "xml":
         return _xml_rows(path)
-    return _csv_rows(path)
+    return _csv_rows(path, meter)
 
 
 # -- headers
@@ -150,10 +164,13 @@ class _DecodedLines:
     """The file's lines decoded one by one, so that a byte the encoding cannot read is reported
     with its line (a text wrapper decodes by blocks and would say nothing of where)."""
 
-    def __init__(self, handle, encoding: str) -> None:
+    def __init__(self, handle, encoding: str, meter: Meter | None) -> None:
         self.handle = handle
         self.encoding = encoding
         self.number = 0
+        self.meter = meter
+        if meter is not None:
+            meter.consumed = 0
 
     def __iter__(self):
         return self
@@ -161,16 +178,18 @@ class _DecodedLines:
     def __next__(self) -> str:
         raw = next(self.handle)
         self.number += 1
+        if self.meter is not None:
+            self.meter.consumed += len(raw)
         try:
             return raw.decode(self.encoding)
         except UnicodeDecodeError as error:
             raise FileRefused(IntakeError(self.number, "", _encoding_message(self.encoding))) from error
 
 
-def _csv_rows(path: Path) -> Iterator[RawRow]:
+def _csv_rows(path: Path, meter: Meter | None) -> Iterator[RawRow]:
     encoding = _csv_encoding(path)
     handle = path.open("rb")
-    lines = _DecodedLines(handle, encoding)
+    lines = _DecodedLines(handle, encoding, meter)
     try:
         first = next(lines, "")
         if not first.strip():

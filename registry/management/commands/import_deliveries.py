@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from registry.deliveries.intake import CHECKING, intake_file
+from registry.deliveries.intake import intake_file
 from registry.models import ProviderBody
 from registry.wording import plural_form
 
@@ -14,33 +14,27 @@ BAR_WIDTH = 30
 
 
 class ProgressBar:
-    """Plain text on stderr (the command's OutputWrapper): rows checked (their number is not
-    known before the end), then a bar while they are stored (the first pass counted them)."""
+    """Plain text on stderr (the command's OutputWrapper), redrawn in place: a bar by the share
+    of the file read (CSV), or the count of rows alone (Excel and XML are read ahead by blocks)."""
 
     def __init__(self, stream) -> None:
         self.stream = stream
-        self.phase = ""
+        self.drawn = False
 
-    def __call__(self, phase: str, done: int, total: int | None) -> None:
-        if phase != self.phase and self.phase:
-            self.stream.write("", ending="\n")
-        self.phase = phase
-        label = _("Проверка") if phase == CHECKING else _("Запись")
-        number = f"{done:,}".replace(",", " ")
-        if phase != CHECKING and total:
-            filled = BAR_WIDTH * done // total
-            bar = "#" * filled + "." * (BAR_WIDTH - filled)
-            whole = f"{total:,}".replace(",", " ")
-            self.stream.write(
-                f"\r{label}: [{bar}] {100 * done // total:3d}% ({number} из {whole})", ending=""
-            )
+    def __call__(self, done: int, fraction: float | None) -> None:
+        rows = f"{done:,}".replace(",", " ") + " " + plural_form(done, _("строка"), _("строки"), _("строк"))
+        if fraction is None:
+            line = _("Обработано: %(rows)s") % {"rows": rows}
         else:
-            rows = f"{number} {plural_form(done, _('строка'), _('строки'), _('строк'))}"
-            self.stream.write("\r" + _("%(label)s: %(rows)s") % {"label": label, "rows": rows}, ending="")
+            filled = int(BAR_WIDTH * fraction)
+            bar = "#" * filled + "." * (BAR_WIDTH - filled)
+            line = f"[{bar}] {int(100 * fraction):3d}% " + _("обработано: %(rows)s") % {"rows": rows}
+        self.stream.write("\r" + line, ending="")
         self.stream.flush()
+        self.drawn = True
 
     def close(self) -> None:
-        if self.phase:
+        if self.drawn:
             self.stream.write("", ending="\n")
             self.stream.flush()
 
