@@ -12,11 +12,15 @@ def _fresh_caches():
     rolled-back test used, so a cached page of one test could match the version of another."""
     from django.core.cache import caches
 
+    from registry import workdays
     from registry.catalogue import search
 
     for cache in caches.all():
         cache.clear()
     search._version_cache.clear()
+    # The working-day calendar is kept a minute per process: a test's calendar days (or the
+    # demo's) must not count the terms of the next test.
+    workdays.forget_calendar()
 
 
 @pytest.fixture(scope="module")

@@ -32,11 +32,11 @@ def number(value: float | None) -> str:
 
 
 def share(value: float | None) -> str:
-    """«87,5 %»; a dash when nothing was checked."""
+    """«87,5 %» (a no-break space before the sign); a dash when nothing was checked."""
     if value is None:
         return "—"
     percent = f"{value * 100:.1f}".removesuffix(".0")
-    return percent.replace(".", ",") + " %"
+    return percent.replace(".", ",") + "\u00a0%"
 
 
 def office_name(row: DeliveryMonthly) -> str:

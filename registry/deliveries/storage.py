@@ -170,6 +170,7 @@ class _PostgresWriter:
     TEMP = "delivery_incoming"
 
     def __init__(self) -> None:
+        self._locked: set[int] = set()
         columns = ", ".join(f'"{name}"' for name in ALL_FIELDS)
         with connection.cursor() as cursor:
             cursor.execute(f'DROP TABLE IF EXISTS "{self.TEMP}"')
@@ -181,6 +182,18 @@ class _PostgresWriter:
     def close(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP TABLE IF EXISTS "{self.TEMP}"')
+
+    def _lock_bodies(self, body_ids: set[int]) -> None:
+        """One file of a body at a time: the unique index holds (body, case id) within a month
+        only, and two files moving the same case to different months at once would both
+        insert it. Held until the transaction ends."""
+        new = sorted(body_ids - self._locked)
+        with connection.cursor() as cursor:
+            for body_id in new:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('registry_deliveryrecord'), %s)", [body_id % 2**31]
+                )
+        self._locked.update(new)
 
     @staticmethod
     def _csv(batch: list[dict]) -> io.StringIO:
@@ -204,6 +217,7 @@ class _PostgresWriter:
 
     def write(self, batch: list[dict], result: StoreResult) -> None:
         ensure_partitions(values["month"] for values in batch)
+        self._lock_bodies({values["body_id"] for values in batch})
         temp = self.TEMP
         columns = ", ".join(f'"{name}"' for name in ALL_FIELDS)
         record_row = ", ".join(f'r."{name}"' for name in VALUE_FIELDS)

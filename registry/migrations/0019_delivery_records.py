@@ -126,8 +126,8 @@ class Migration(migrations.Migration):
                 ('service', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.service', verbose_name='услуга')),
             ],
             options={
-                'verbose_name': 'сведения о предоставлении услуги',
-                'verbose_name_plural': 'сведения о предоставлении услуг',
+                'verbose_name': 'запись о предоставлении услуги',
+                'verbose_name_plural': 'записи о предоставлении услуг',
                 'indexes': [models.Index(fields=['service', 'body', 'office', 'month'], name='delivery_rollup_key')],
                 'constraints': [models.UniqueConstraint(fields=('body', 'case_id'), name='delivery_unique_case_per_body')],
             },

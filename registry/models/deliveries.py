@@ -94,8 +94,8 @@ class DeliveryRecord(models.Model):
     )
 
     class Meta:
-        verbose_name = _("сведения о предоставлении услуги")
-        verbose_name_plural = _("сведения о предоставлении услуг")
+        verbose_name = _("запись о предоставлении услуги")
+        verbose_name_plural = _("записи о предоставлении услуг")
         constraints = [
             models.UniqueConstraint(fields=["body", "case_id"], name="delivery_unique_case_per_body"),
         ]

@@ -1,4 +1,5 @@
-"""``manage.py load_demo [--admin]``: the reference data and the demo registry, idempotently."""
+"""``manage.py load_demo [--admin] [--without-deliveries]``: the reference data, the demo registry
+and the demo offices' delivery records, idempotently."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -6,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registry.deliveries import generator
 from registry.demo import FixtureError, load_demo
 from registry.demo_users import ensure_demo_users
+from registry.management.commands.generate_deliveries import demo_period, summary_line
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin"
@@ -15,8 +18,8 @@ DEMO_ADMIN_PASSWORD = "admin"
 
 class Command(BaseCommand):
     help = _(
-        "Загружает справочники и демонстрационный реестр услуг из fixtures/. Повторный запуск "
-        "ничего не меняет."
+        "Загружает справочники и демонстрационный реестр услуг из fixtures/ и сведения о "
+        "предоставлении демонстрационных услуг в офисах за два года. Повторный запуск ничего не меняет."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +31,11 @@ class Command(BaseCommand):
                 "органов (должностных лиц и согласующих) с паролем demo (только для локальной "
                 "демонстрации, при DEBUG=1)."
             ),
+        )
+        parser.add_argument(
+            "--without-deliveries",
+            action="store_true",
+            help=_("Не формировать сведения о предоставлении услуг (generate_deliveries)."),
         )
 
     def handle(self, *args, **options) -> None:
@@ -42,12 +50,15 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 report = load_demo()
+                deliveries = None if options["without_deliveries"] else generator.store_generated()
                 admin_outcome = ensure_demo_admin() if options["admin"] else None
                 user_lines = ensure_demo_users() if options["admin"] else []
         except FixtureError as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():
             self.stdout.write(line)
+        if deliveries is not None:
+            self.stdout.write(summary_line(deliveries, demo_period()))
         if admin_outcome is not None:
             self.stdout.write(admin_outcome)
         for line in user_lines:
