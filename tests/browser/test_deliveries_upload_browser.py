@@ -74,7 +74,7 @@ def test_an_official_uploads_delivery_records_fixes_the_errors_and_confirms(
     expect(page.get_by_role("button", name="Подтвердить загрузку")).to_have_count(0)
     page.screenshot(path=str(artifacts_dir / "deliveries-upload-errors.png"), full_page=True)
     assert describe_violations(axe_violations(page)) == ""
-    assert not DeliveryRecord.objects.exists()
+    assert not DeliveryRecord.objects.filter(case_id__startswith="МВД-2025-").exists()
 
     page.get_by_role("link", name="Загрузить исправленный файл").click()
     page.set_input_files("#id_file", str(write(tmp_path / "март-исправлено.csv", good)))
@@ -83,11 +83,13 @@ def test_an_official_uploads_delivery_records_fixes_the_errors_and_confirms(
         "Проверка пройдена: 2 строки без ошибок. Будет создано записей: 2, изменено: 0, без изменений: 0. "
         "Ничего не записано."
     )
-    assert not DeliveryRecord.objects.exists()
+    assert not DeliveryRecord.objects.filter(case_id__startswith="МВД-2025-").exists()
     page.get_by_role("button", name="Подтвердить загрузку").click()
     expect(summary).to_have_text("Загружено: 2 строки. Создано записей: 2, изменено: 0, без изменений: 0.")
     page.screenshot(path=str(artifacts_dir / "deliveries-upload-stored.png"), full_page=True)
-    stored = DeliveryRecord.objects.filter(body__ogrn=MVD).order_by("case_id")
+    stored = DeliveryRecord.objects.filter(body__ogrn=MVD, case_id__startswith="МВД-2025-").order_by(
+        "case_id"
+    )
     assert [(record.case_id, record.outcome, record.queue_wait_submission) for record in stored] == [
         ("МВД-2025-1", "issued", 12),
         ("МВД-2025-2", "refused", 7),
