@@ -576,7 +576,7 @@ class _Importer:
                 )
                 problems += 1
                 continue
-            if service is None:
+            if service is None or service.provider_id != body.pk:
                 report.add_file_error(
                     self._foreign_service(number, body, values["code"]), parsed.locate("services", index)
                 )
