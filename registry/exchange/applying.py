@@ -289,6 +289,9 @@ class _Importer:
         # unique constraint serviceNumber, which a streaming validation of one service at a time
         # cannot check).
         self.numbers_seen: set[str] = set()
+        # The file's services refused (their errors are reported): an office that lists one is
+        # not wrong for that.
+        self.refused_numbers: set[str] = set()
         # Act keys and category codes of the stored records, read once for the whole file.
         self.lookups = Lookups()
 
@@ -325,6 +328,7 @@ class _Importer:
             self.numbers_seen.add(parsed.registry_number)
         if parsed.errors or parsed.record is None:
             outcome.errors = list(parsed.errors)
+            self.refused_numbers.add(parsed.registry_number)
             return outcome
         try:
             outcome.outcome = self._apply_in_savepoint(parsed)
@@ -352,6 +356,7 @@ class _Importer:
             )
         if outcome.errors:
             outcome.outcome = ERROR
+            self.refused_numbers.add(parsed.registry_number)
         return outcome
 
     def _apply_in_savepoint(self, parsed: ParsedService) -> str:
@@ -511,8 +516,10 @@ class _Importer:
         official changes only offices of their bodies. Errors are the file's, at the office.
 
         Three queries for any number of offices (the stored offices, their services, the
-        bodies' services), plus the writes."""
-        if not offices:
+        bodies' services), plus the writes. A file with errors of its own (not well-formed, cut
+        short, a body or act refused) is not taken further: its services may be missing for that
+        reason alone, and nothing of it is written anyway."""
+        if not offices or report.file_errors:
             return
         resolved: list[tuple[ParsedOffice, ProviderBody]] = []
         for parsed in offices:
@@ -575,6 +582,9 @@ class _Importer:
                     parsed.locate("services", index),
                 )
                 problems += 1
+                continue
+            if service is None and number in self.refused_numbers:
+                problems += 1  # a service of the file, refused: its own error fails the file
                 continue
             if service is None or service.provider_id != body.pk:
                 report.add_file_error(

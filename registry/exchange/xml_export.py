@@ -142,7 +142,7 @@ class _Writer:
                     self.leaf("address", office["address"], required=True)
                     self.text("workingHours", office["working_hours"])
                     for number in office["services"]:
-                        self.leaf("service", None, {"registryNumber": number})
+                        self.leaf("deliveredService", None, {"registryNumber": number})
 
     def service(self, record: dict[str, Any]) -> None:
         xf = self.xf

@@ -756,7 +756,7 @@ def _office(
     """A validated ``office`` element of a body: (values, location, locator), or its problems
     (a value the registry refuses, at its attribute or element)."""
     base = f"{body_base}/{_relative_path(elem, body)}"
-    numbers = [service.get("registryNumber", "") for service in elem.findall(q("service"))]
+    numbers = [service.get("registryNumber", "") for service in elem.findall(q("deliveredService"))]
     values = {
         "code": elem.get("code", ""),
         "name": _text(elem, "name"),
@@ -779,7 +779,7 @@ def _office(
             fields[field] = Location(xpath=f"{base}/{name}", line=child.sourceline)
     services = [
         Location(xpath=f"{base}/{_relative_path(child, elem)}/@registryNumber", line=child.sourceline)
-        for child in elem.findall(q("service"))
+        for child in elem.findall(q("deliveredService"))
     ]
 
     def locate(field: str | None, index: int | None) -> Location:

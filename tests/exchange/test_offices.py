@@ -89,7 +89,7 @@ def test_the_xml_lists_each_body_s_offices_with_the_services_published_there(dem
     assert centre.findtext(f"{NS}name") == stored.name
     assert centre.findtext(f"{NS}address") == stored.address
     assert centre.findtext(f"{NS}workingHours") == stored.working_hours
-    listed = [service.get("registryNumber") for service in centre.iterfind(f"{NS}service")]
+    listed = [service.get("registryNumber") for service in centre.iterfind(f"{NS}deliveredService")]
     assert listed == sorted(stored.services.values_list("registry_number", flat=True))
     # A service never published is not public, not even its number, in an office either.
     reception = Office.objects.get(body__ogrn=ULYANOVSK_OGRN, code="ADM-PRIEM")
@@ -99,12 +99,14 @@ def test_the_xml_lists_each_body_s_offices_with_the_services_published_there(dem
         )
     )
     assert never, "the demo links a never-published service to the reception"
-    shown = {s.get("registryNumber") for s in office_element(root, "ADM-PRIEM").iterfind(f"{NS}service")}
+    shown = {
+        s.get("registryNumber") for s in office_element(root, "ADM-PRIEM").iterfind(f"{NS}deliveredService")
+    }
     assert shown and not shown & never
     drafts = export_xml(content="drafts")
     shown = {
         s.get("registryNumber")
-        for s in office_element(etree.fromstring(drafts), "ADM-PRIEM").iterfind(f"{NS}service")
+        for s in office_element(etree.fromstring(drafts), "ADM-PRIEM").iterfind(f"{NS}deliveredService")
     }
     assert never <= shown
 
@@ -188,7 +190,7 @@ def test_a_new_office_with_fewer_services_is_created_and_the_listed_services_are
         office = etree.SubElement(offices, f"{NS}office", code="UL-NEW", mfc="false", oktmo="73701000")
         etree.SubElement(office, f"{NS}name").text = "Новый отдел"
         etree.SubElement(office, f"{NS}address").text = "432000, г. Ульяновск, ул. Гончарова, д. 1"
-        etree.SubElement(office, f"{NS}service", registryNumber=number)
+        etree.SubElement(office, f"{NS}deliveredService", registryNumber=number)
 
     report = import_file(edited_xml(tmp_path, add_office), actor=None, dry_run=False)
     assert report.ok, list(report.lines())
@@ -208,7 +210,7 @@ def test_an_office_with_a_service_of_another_body_is_refused_and_nothing_is_writ
 
         def add_foreign(root):
             office = office_element(root, "UL-MREO-1")
-            office.append(etree.Element(f"{NS}service", registryNumber=foreign.registry_number))
+            office.append(etree.Element(f"{NS}deliveredService", registryNumber=foreign.registry_number))
             office.find(f"{NS}address").text = "другой адрес"
 
         path = edited_xml(tmp_path, add_foreign)
@@ -227,7 +229,7 @@ def test_an_office_with_a_service_of_another_body_is_refused_and_nothing_is_writ
     assert foreign.registry_number in problem.message
     assert "предоставляет другой орган" in problem.message and foreign.provider.short_name in problem.message
     if fmt == "xml":
-        assert problem.location.xpath.endswith("/offices/office[2]/service[3]/@registryNumber")
+        assert problem.location.xpath.endswith("/offices/office[2]/deliveredService[3]/@registryNumber")
         assert problem.location.line
     else:
         assert (problem.location.sheet, problem.location.row, problem.location.column) == ("Офисы", row, "H")
@@ -236,7 +238,9 @@ def test_an_office_with_a_service_of_another_body_is_refused_and_nothing_is_writ
 
 def test_a_number_in_neither_the_file_nor_the_registry_is_refused(demo, tmp_path):
     def add_unknown(root):
-        office_element(root, "UL-MREO-1").append(etree.Element(f"{NS}service", registryNumber="10000009999"))
+        office_element(root, "UL-MREO-1").append(
+            etree.Element(f"{NS}deliveredService", registryNumber="10000009999")
+        )
 
     report = import_file(edited_xml(tmp_path, add_unknown), actor=None, dry_run=True)
     (problem,) = report.errors()
