@@ -692,8 +692,10 @@ def _services(
                     bodies[elem.get("id")] = values
                     places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
                     for office in elem.iterfind("r:offices/r:office", {"r": NAMESPACE}):
+                        # An office's error is the file's, at the office; the body stands.
                         parsed_office, office_problems = _office(office, elem, base)
-                        problems.extend(office_problems)
+                        for problem in office_problems:
+                            report.add_file_error(problem.message, problem.location)
                         if parsed_office is not None:
                             body_offices.append((elem.get("id"), *parsed_office))
                 for problem in problems:

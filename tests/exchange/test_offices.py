@@ -308,3 +308,32 @@ def test_the_template_has_the_offices_sheet(tmp_path):
     )
     guide = "\n".join(str(row[0]) for row in book["Как заполнять"].iter_rows(values_only=True))
     assert "Лист «Офисы»" in guide
+
+
+def test_the_upload_page_shows_what_the_file_does_to_the_offices(demo, client, tmp_path):
+    from django.urls import reverse
+
+    ulyanovsk = ProviderBody.objects.get(ogrn=ULYANOVSK_OGRN)
+    client.force_login(user_with_role("official-upload", Role.OFFICIAL, body=ulyanovsk))
+
+    def readdress(root):
+        office_element(root, "MFC-CENTR").find(
+            f"{NS}address"
+        ).text = "432071, г. Ульяновск, ул. Спасская, д. 24"
+
+    path = edited_xml(tmp_path, readdress, filters={"provider": str(ulyanovsk.pk)})
+    with path.open("rb") as handle:
+        preview = client.post(reverse("exchange:upload"), {"file": handle})
+    assert preview.status_code == 200 and preview.context["report"].ok
+    stored = Office.objects.filter(body=ulyanovsk).count()
+    assert f"Офисы органов: создать: 0; изменить: 1; без изменений: {stored - 1}." in preview.content.decode()
+    assert (
+        Office.objects.get(body=ulyanovsk, code="MFC-CENTR").address
+        != "432071, г. Ульяновск, ул. Спасская, д. 24"
+    )
+    done = client.post(reverse("exchange:upload"), {"confirm": preview.context["token"]})
+    assert done.context["report"].applied
+    assert (
+        Office.objects.get(body=ulyanovsk, code="MFC-CENTR").address
+        == "432071, г. Ульяновск, ул. Спасская, д. 24"
+    )
