@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from registry.exchange.records import (
     EDITION_CHOICES,
     EDITION_SCALARS,
+    OFFICE_FIELDS,
     ROW_SECTIONS,
     VARIANT_FIELDS,
     ActKey,
@@ -39,6 +40,8 @@ from registry.exchange.records import (
     body_key,
     chunk_records,
     comparable,
+    office_record,
+    published_edition,
 )
 from registry.exchange.report import (
     CREATED,
@@ -60,6 +63,7 @@ from registry.models import (
     Channel,
     Edition,
     EditionStatus,
+    Office,
     PaymentMethod,
     ProviderBody,
     Region,
@@ -79,6 +83,7 @@ from registry.services import (
     edition_rows_update,
     edition_submit,
     edition_update,
+    office_save,
     service_categories_set,
     service_create,
     service_withdraw,
@@ -140,6 +145,19 @@ class ParsedWithdrawal:
 
 
 @dataclass
+class ParsedOffice:
+    """An office of one of the file's bodies: ``body`` the body's values with its superiors (as
+    a service's), ``values`` the office's fields (``records.OFFICE_FIELDS``) and ``services``,
+    the registry numbers listed, in the file's order. ``locate(field, index)`` is where a field
+    stands (``services`` with the index of a number)."""
+
+    body: dict[str, Any]
+    values: dict[str, Any]
+    location: Location
+    locate: Callable[[str | None, int | None], Location]
+
+
+@dataclass
 class ImportSource:
     """What a reader gives the importer: the legal acts the file cites, by their key, the
     services, read lazily (file errors found while reading go straight to the report), and the
@@ -148,6 +166,9 @@ class ImportSource:
     acts: dict[ActKey, dict[str, Any]]
     services: Iterable[ParsedService]
     withdrawals: list[ParsedWithdrawal] = field(default_factory=list)
+    # The bodies' offices, filled in as the bodies are read (before the services); applied
+    # after the services, whose numbers they may list.
+    offices: list[ParsedOffice] = field(default_factory=list)
 
 
 class FileStash:
@@ -190,6 +211,7 @@ def run_import(
                 importer.read_stored(chunk)
                 for parsed in chunk:
                     report.add(importer.apply(parsed))
+            importer.apply_offices(source.offices, report)
             for withdrawal in source.withdrawals:
                 report.add(importer.withdraw(withdrawal))
             if dry_run or not report.ok:
@@ -267,6 +289,9 @@ class _Importer:
         # unique constraint serviceNumber, which a streaming validation of one service at a time
         # cannot check).
         self.numbers_seen: set[str] = set()
+        # The file's services refused (their errors are reported): an office that lists one is
+        # not wrong for that.
+        self.refused_numbers: set[str] = set()
         # Act keys and category codes of the stored records, read once for the whole file.
         self.lookups = Lookups()
 
@@ -303,6 +328,7 @@ class _Importer:
             self.numbers_seen.add(parsed.registry_number)
         if parsed.errors or parsed.record is None:
             outcome.errors = list(parsed.errors)
+            self.refused_numbers.add(parsed.registry_number)
             return outcome
         try:
             outcome.outcome = self._apply_in_savepoint(parsed)
@@ -330,6 +356,7 @@ class _Importer:
             )
         if outcome.errors:
             outcome.outcome = ERROR
+            self.refused_numbers.add(parsed.registry_number)
         return outcome
 
     def _apply_in_savepoint(self, parsed: ParsedService) -> str:
@@ -480,6 +507,138 @@ class _Importer:
                 locate("edition", None, None),
             )
         return open_edition
+
+    # ---- offices ----
+    def apply_offices(self, offices: Sequence[ParsedOffice], report: ImportReport) -> None:
+        """Upsert the file's offices by (body, code), after its services: an office's services
+        become exactly those listed, each a service of the office's own body (in the registry,
+        the file's included). Unchanged offices are not written, whoever imports them; an
+        official changes only offices of their bodies. Errors are the file's, at the office.
+
+        Three queries for any number of offices (the stored offices, their services, the
+        bodies' services), plus the writes. A file with errors of its own (not well-formed, cut
+        short, a body or act refused) is not taken further: its services may be missing for that
+        reason alone, and nothing of it is written anyway."""
+        if not offices or report.file_errors:
+            return
+        resolved: list[tuple[ParsedOffice, ProviderBody]] = []
+        for parsed in offices:
+            try:
+                resolved.append((parsed, self._body(parsed.body, parsed.location)))
+            except ImportFailure as failure:
+                report.add_file_error(failure.message, failure.location or parsed.location)
+        body_ids = {body.pk for _parsed, body in resolved}
+        stored = {
+            (office.body_id, office.code): office for office in Office.objects.filter(body_id__in=body_ids)
+        }
+        stored_numbers: dict[int, list[str]] = {office.pk: [] for office in stored.values()}
+        links = Office.services.through.objects.filter(office__body_id__in=body_ids).values_list(
+            "office_id", "service__registry_number"
+        )
+        for office_id, number in links:
+            stored_numbers.setdefault(office_id, []).append(number)
+        services: dict[str, Service] = {
+            service.registry_number: service
+            for service in Service.objects.filter(provider_id__in=body_ids)
+            .annotate(published=published_edition())
+            .only("pk", "registry_number", "provider_id")
+        }
+        seen: set[tuple[int, str]] = set()
+        for parsed, body in resolved:
+            key = (body.pk, parsed.values["code"])
+            if key in seen:
+                report.add_file_error(
+                    _(
+                        "Офис с кодом «%(code)s» органа «%(body)s» уже указан в файле выше: каждый офис "
+                        "указывается один раз."
+                    )
+                    % {"code": parsed.values["code"], "body": body},
+                    parsed.locate("code", None),
+                )
+                continue
+            seen.add(key)
+            outcome = self._apply_office(parsed, body, stored.get(key), stored_numbers, services, report)
+            if outcome is not None:
+                report.offices[outcome] += 1
+
+    def _apply_office(
+        self,
+        parsed: ParsedOffice,
+        body: ProviderBody,
+        office: Office | None,
+        stored_numbers: dict[int, list[str]],
+        services: dict[str, Service],
+        report: ImportReport,
+    ) -> str | None:
+        values = parsed.values
+        chosen: list[Service] = []
+        problems = 0
+        for index, number in enumerate(values["services"]):
+            service = services.get(number)
+            if number in values["services"][:index]:
+                report.add_file_error(
+                    _("Услуга %(number)s указана у офиса «%(code)s» дважды, а каждая указывается один раз.")
+                    % {"number": number, "code": values["code"]},
+                    parsed.locate("services", index),
+                )
+                problems += 1
+                continue
+            if service is None and number in self.refused_numbers:
+                problems += 1  # a service of the file, refused: its own error fails the file
+                continue
+            if service is None or service.provider_id != body.pk:
+                report.add_file_error(
+                    self._foreign_service(number, body, values["code"]), parsed.locate("services", index)
+                )
+                problems += 1
+                continue
+            chosen.append(service)
+        if problems:
+            return None
+        if office is not None:
+            # A published export leaves out the services never published: their links stay.
+            listed = set(values["services"])
+            before = stored_numbers.get(office.pk, [])
+            for number in before:
+                service = services.get(number)
+                if number not in listed and service is not None and not service.published:
+                    chosen.append(service)
+            wanted = {name: values[name] for name in OFFICE_FIELDS}
+            wanted["services"] = sorted(service.registry_number for service in chosen)
+            if office_record(office, before) == wanted:
+                return UNCHANGED
+        if not self.administrator and body.pk not in self.official_bodies:
+            report.add_file_error(
+                _(
+                    "Офис «%(code)s» относится к органу «%(body)s»: создавать и менять офисы этого органа "
+                    "может его должностное лицо или администратор реестра."
+                )
+                % {"code": values["code"], "body": body},
+                parsed.location,
+            )
+            return None
+        try:
+            office_save(actor=self.actor, body=body, values=values, services=chosen, office=office)
+        except ValidationError as error:
+            for name, message in _messages(error, Office):
+                report.add_file_error(message, parsed.locate(name, None))
+            return None
+        except WorkflowError as error:
+            report.add_file_error(str(error), parsed.location)
+            return None
+        return CREATED if office is None else UPDATED
+
+    def _foreign_service(self, number: str, body: ProviderBody, code: str) -> str:
+        """Why a number listed in an office is not one of its body's services."""
+        provider = ProviderBody.objects.filter(services__registry_number=number).first()
+        if provider is None:
+            return _(
+                "В офисе «%(code)s» указана услуга %(number)s, которой нет ни в файле, ни в реестре."
+            ) % {"code": code, "number": number}
+        return _(
+            "В офисе «%(code)s» органа «%(body)s» указана услуга %(number)s, которую предоставляет другой "
+            "орган («%(provider)s»): в офисе указываются только услуги его органа."
+        ) % {"code": code, "body": body, "number": number, "provider": provider}
 
     # ---- references ----
     def _body(self, values: dict[str, Any], location: Location) -> ProviderBody:

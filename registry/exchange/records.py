@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import F, Lookup, ManyToManyField, Prefetch, QuerySet
+from django.db.models import Exists, F, Lookup, ManyToManyField, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from registry.exchange.report import ImportProblem, Location
@@ -26,9 +26,11 @@ from registry.models import (
     ApplicantCategory,
     Document,
     Edition,
+    EditionStatus,
     Fee,
     Ground,
     LegalBasis,
+    Office,
     ProviderBody,
     QualityIndicator,
     Result,
@@ -256,6 +258,38 @@ def refers_to_refused_body(bodies: dict[str, dict[str, Any]], refused: set[str],
 
 def body_key(body: dict[str, Any]) -> tuple[str, str]:
     return ("ogrn", body["ogrn"]) if body.get("ogrn") else ("name", body["full_name"])
+
+
+# An office of a body (a reception, an МФЦ office): matched by (body, code); ``services`` are the
+# registry numbers of the services delivered there, in ascending order (the file's order does
+# not matter: two lists of the same numbers are the same office).
+OFFICE_FIELDS = ("code", "name", "address", "oktmo", "is_mfc", "working_hours")
+
+
+def office_record(office: Office, services: Iterable[str]) -> dict[str, Any]:
+    return {**{name: getattr(office, name) for name in OFFICE_FIELDS}, "services": sorted(services)}
+
+
+def published_edition() -> Exists:
+    """Whether a service has a published edition: a published export lists an office's services
+    of this kind only (a service never published is not public, not even its number), and the
+    import keeps an office's links to the others, which such a file cannot show."""
+    return Exists(Edition.objects.filter(service_id=OuterRef("pk"), status=EditionStatus.PUBLISHED))
+
+
+def office_field_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) for each value of a file's office that the registry would refuse: an
+    empty code, name or address, a wrong OKTMO, text too long; the message names the field."""
+    office = Office(**{name: values[name] for name in OFFICE_FIELDS})
+    try:
+        office.clean_fields(exclude=["body", "services"])
+    except ValidationError as error:
+        problems = []
+        for name, messages in error.message_dict.items():
+            label = str(Office._meta.get_field(name).verbose_name)
+            problems.extend((name, f"{label[:1].upper()}{label[1:]}: {message}") for message in messages)
+        return problems
+    return []
 
 
 def file_digest(form: StandardForm, *, with_content: bool) -> tuple[str, bytes | None]:

@@ -141,6 +141,9 @@ class ImportReport:
     # Why the import stopped before it could judge the file (the database went away): not an
     # error of the file, and nothing was written.
     interrupted: str = ""
+    # The bodies' offices of the file: created / updated / unchanged (an office's errors are the
+    # file's, at the office).
+    offices: dict[str, int] = field(default_factory=lambda: dict.fromkeys((CREATED, UPDATED, UNCHANGED), 0))
 
     def add_file_error(self, message: str, location: Location | None = None) -> None:
         self.error_count += 1
@@ -192,6 +195,11 @@ class ImportReport:
             )
             % counts
         )
+        if any(self.offices.values()):
+            yield (
+                _("Офисы: создано %(created)s, изменено %(updated)s, без изменений %(unchanged)s.")
+                % self.offices
+            )
         if counts[WITHDRAWN] or counts[WITHDRAWAL_NOT_APPLIED]:
             yield (
                 _("Исключение из реестра: исключено %(withdrawn)s, не применено %(withdrawal_not_applied)s.")

@@ -233,6 +233,10 @@ _IDENTITY_DUPLICATE = {
     ),
     "actId": gettext_lazy("идентификатор акта «%(value)s» повторяется в файле"),
     "bodyId": gettext_lazy("идентификатор органа «%(value)s» повторяется в файле"),
+    "officeCode": gettext_lazy(
+        "код офиса «%(value)s» повторяется у органа, а коды офисов органа различаются"
+    ),
+    "officeService": gettext_lazy("услуга %(value)s указана у офиса дважды, а каждая указывается один раз"),
 }
 
 

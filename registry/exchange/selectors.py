@@ -16,8 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.catalogue.search import bodies_named, body_text
 from registry.exchange.changes import ChangesSince, changes_since, last_sequence
-from registry.exchange.records import Lookups, ServiceRow, chunk_records, service_rows
-from registry.models import Edition, EditionStatus, Fee, Ground, LegalBasis, ProviderBody, Service
+from registry.exchange.records import (
+    Lookups,
+    ServiceRow,
+    chunk_records,
+    office_record,
+    published_edition,
+    service_rows,
+)
+from registry.models import Edition, EditionStatus, Fee, Ground, LegalBasis, Office, ProviderBody, Service
 from regulations.models import LegalAct
 
 SCOPE_FULL, SCOPE_FILTERED, SCOPE_SERVICE, SCOPE_CHANGES = "full", "filtered", "service", "changes"
@@ -336,11 +343,37 @@ def export_records(
         yield from chunk_records(chunk, selection.editions, with_content=with_content, lookups=lookups)
 
 
+def export_offices(selection: ExportSelection) -> dict[int, list[dict[str, Any]]]:
+    """The offices of the export's bodies, by body id, each with every service delivered there
+    (by registry number), not only the file's: on import an office's services become exactly
+    those listed. A published export lists the services with a published edition only (one
+    never published is not public, not even its number); the drafts export, every service.
+
+    Two queries whatever the number of offices: the offices, then their services."""
+    bodies = selection.bodies.order_by().values("pk")
+    offices = list(Office.objects.filter(body__in=bodies).order_by("body_id", "code", "pk"))
+    if not offices:
+        return {}
+    links = Office.services.through.objects.filter(office__body__in=bodies)
+    if selection.request.content != CONTENT_DRAFTS:
+        links = links.filter(service__in=Service.objects.filter(published_edition()).values("pk"))
+    numbers: dict[int, list[str]] = {office.pk: [] for office in offices}
+    links = links.order_by().values_list("office_id", "service__registry_number")
+    for office_id, number in links:
+        if office_id in numbers:  # an office added since the first query (SQLite: no snapshot)
+            numbers[office_id].append(number)
+    by_body: dict[int, list[dict[str, Any]]] = {}
+    for office in offices:
+        by_body.setdefault(office.body_id, []).append(office_record(office, numbers[office.pk]))
+    return by_body
+
+
 __all__ = [
     "ExportRequest",
     "ExportRequestError",
     "ExportSelection",
     "export_check",
+    "export_offices",
     "export_records",
     "export_selection",
     "export_snapshot",

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
-from registry.exchange.selectors import ExportSelection, export_records
+from registry.exchange.selectors import ExportSelection, export_offices, export_records
 from registry.exchange.xlsx_layout import (
     BOOL,
     CODES,
@@ -37,6 +37,8 @@ from registry.exchange.xlsx_rows import FORMULA_TRIGGERS, StreamedSheet
 __all__ = ["FORMULA_TRIGGERS", "write_registry_xlsx", "write_template_xlsx"]
 
 DATE_FORMAT = "DD.MM.YYYY"
+# The registry numbers of an office's services in one cell (the import also takes «,» and spaces).
+OFFICE_SERVICES_SEPARATOR = "; "
 CHUNK_SIZE = EXPORT_CHUNK_SIZE
 # The cell kinds of xlsx_rows.Cells, by the layout's column kinds (the rest are text).
 CELL_KINDS = {CODES: "codes", BOOL: "bool", DATE: "date"}
@@ -160,7 +162,10 @@ def _fill(selection: ExportSelection, writers: dict[str, _SheetWriter], chunk_si
                 },
             }
         )
+    offices = export_offices(selection)
+    body_ids: list[int] = []
     for body in selection.bodies.iterator(chunk_size=chunk_size):
+        body_ids.append(body.pk)
         writers["bodies"].append(
             {
                 "id": f"body-{body.pk}",
@@ -184,6 +189,15 @@ def _fill(selection: ExportSelection, writers: dict[str, _SheetWriter], chunk_si
                 "parent": f"body-{body.parent_id}" if body.parent_id else "",
             }
         )
+    for body_id in body_ids:
+        for office in offices.get(body_id, ()):
+            writers["offices"].append(
+                {
+                    **office,
+                    "body": f"body-{body_id}",
+                    "services": OFFICE_SERVICES_SEPARATOR.join(office["services"]),
+                }
+            )
     for service, record in export_records(selection, chunk_size=chunk_size):
         record["body_id"] = f"body-{service.provider_id}"
         for sheet, values in service_rows(record, act_ids):
@@ -224,6 +238,11 @@ def write_template_xlsx(output: BinaryIO | str) -> None:
             "черновике не меняются."
         ),
         _("Загруженные данные становятся черновиками и проходят обычное согласование."),
+        _(
+            "Лист «Офисы»: офис органа (орган — идентификатор с листа «Органы», код уникален в пределах "
+            "органа); в столбце услуг — реестровые номера услуг этого органа через «;». Офис с тем же "
+            "органом и кодом изменяется, новый — создаётся; его услуги становятся ровно такими, как в строке."
+        ),
         _(
             "Лист «Исключённые услуги» исключает перечисленные услуги из реестра только при загрузке "
             "с публикацией (администратор реестра); иначе строки листа только сообщаются в отчёте."

@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
+from registry.exchange.applying import ImportSource, ParsedOffice, ParsedService, ParsedWithdrawal
 from registry.exchange.records import (
     ROW_SECTIONS,
     body_field_problems,
     money,
+    office_field_problems,
     refers_to_refused_body,
     superior_problems,
     with_superior,
@@ -357,6 +358,7 @@ def _source(workbook, report: ImportReport) -> ImportSource:
         places[values["id"]] = read["bodies"][0].location(number, "parent")
     for problem in superior_problems(bodies, places):
         report.add_file_error(problem.message, problem.location)
+    offices = _offices(*read["offices"], bodies, refused_bodies, report)
     grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for key in ("attributes", "variants", *[name for name in ROW_SECTIONS if name != "forms"]):
         rows, entries = read[key]
@@ -385,7 +387,43 @@ def _source(workbook, report: ImportReport) -> ImportSource:
         )
         for number, values, problems in service_entries
     ]
-    return ImportSource(acts=acts, services=parsed, withdrawals=_withdrawals(*read["withdrawn"], report))
+    return ImportSource(
+        acts=acts, services=parsed, withdrawals=_withdrawals(*read["withdrawn"], report), offices=offices
+    )
+
+
+def _offices(
+    rows: _Rows, entries: list, bodies: dict[str, dict], refused_bodies: set[str], report: ImportReport
+) -> list[ParsedOffice]:
+    """The sheet «Офисы»: each row an office of a body of «Органы»; a value the registry refuses
+    is an error of the file at its cell."""
+    offices = []
+    for number, values, problems in entries:
+
+        def locate(field: str | None, _index: int | None, number: int = number) -> Location:
+            return rows.location(number, field if field in rows.letters else None)
+
+        body = with_superior(bodies, values["body"])
+        if body is None and not problems:
+            problems = [
+                ImportProblem(
+                    _("Орган «%(ref)s» не найден на листе «Органы».") % {"ref": values["body"] or "—"},
+                    rows.location(number, "body"),
+                )
+            ]
+        office = {name: value for name, value in values.items() if name != "body"}
+        office["services"] = [piece for piece in re.split(r"[;,\s]+", values["services"]) if piece]
+        if not problems:
+            problems = [
+                ImportProblem(message, locate(field, None))
+                for field, message in office_field_problems(office)
+            ]
+        for problem in problems:
+            report.add_file_error(problem.message, problem.location)
+        if problems or refers_to_refused_body(bodies, refused_bodies, values["body"]):
+            continue
+        offices.append(ParsedOffice(body, office, rows.location(number), locate))
+    return offices
 
 
 def _withdrawals(rows: _Rows, entries: list, report: ImportReport) -> list[ParsedWithdrawal]:

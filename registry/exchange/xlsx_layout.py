@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from registry.exchange.records import EDITION_CHOICES, EDITION_SCALARS, ROW_SECTIONS, VARIANT_FIELDS
-from registry.models import ApplicantAttribute, AttributeValue, Edition, ProviderBody, Service, Variant
+from registry.models import (
+    ApplicantAttribute,
+    AttributeValue,
+    Edition,
+    Office,
+    ProviderBody,
+    Service,
+    Variant,
+)
 from registry.models.editions import DEADLINE_KIND_WORDS, DeadlineKind
 from regulations.models import LegalAct
 
@@ -245,6 +253,29 @@ def _bodies_sheet() -> Sheet:
     return Sheet("bodies", str(_("Органы")), tuple(columns))
 
 
+def _offices_sheet() -> Sheet:
+    """The bodies' offices (the XML's ``body/offices``): a row per office, its body by the
+    identifier of «Органы», its services by registry number."""
+    note = str(_("Офис органа: приёмная органа или офис МФЦ"))
+    columns = [
+        Column("body", str(_("Орган (идентификатор с листа «Органы»)")), str(STATUTE["body"]), REF, 14),
+        _field_column(Office, "code", str(_("Уникален в пределах органа")), width=16),
+        _field_column(Office, "name", note, width=40),
+        _field_column(Office, "address", note, width=40),
+        _field_column(Office, "oktmo", note, width=14),
+        _field_column(Office, "is_mfc", str(_("да — офис МФЦ, нет — приёмная органа")), width=10),
+        _field_column(Office, "working_hours", note, width=40),
+        Column(
+            "services",
+            str(_("Услуги офиса (реестровые номера через «;»)")),
+            str(_("Только услуги этого органа: перечень услуг офиса становится ровно таким")),
+            TEXT,
+            40,
+        ),
+    ]
+    return Sheet("offices", str(_("Офисы")), tuple(columns))
+
+
 def _acts_sheet() -> Sheet:
     columns = [Column("id", str(_("Идентификатор")), str(_("На него ссылаются другие листы")), TEXT, 12)]
     for name in (
@@ -292,6 +323,7 @@ def workbook_sheets() -> tuple[Sheet, ...]:
         _row_sheet("indicators", str(_("Показатели"))),
         _row_sheet("forms", str(_("Формы"))),
         _bodies_sheet(),
+        _offices_sheet(),
         _acts_sheet(),
         _withdrawn_sheet(),
     )

@@ -6,7 +6,7 @@ grows with the number of chunks, never with the rows."""
 
 import base64
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -18,6 +18,7 @@ from registry.exchange.records import EXPORT_CHUNK_SIZE, ActKey, act_key
 from registry.exchange.selectors import (
     ExportRequest,
     ExportSelection,
+    export_offices,
     export_records,
     export_selection,
     export_snapshot,
@@ -128,6 +129,20 @@ class _Writer:
         with self.xf.element(q(container)):
             for row in rows:
                 write_row(row)
+
+    def offices(self, offices: Iterable[dict[str, Any]]) -> None:
+        """A body's offices (added within 1.0, optional): a file without them is read as before."""
+        if not offices:
+            return
+        with self.xf.element(q("offices")):
+            for office in offices:
+                attrs = {"code": office["code"], "mfc": office["is_mfc"], "oktmo": office["oktmo"]}
+                with self.xf.element(q("office"), _attrs(attrs)):
+                    self.leaf("name", office["name"], required=True)
+                    self.leaf("address", office["address"], required=True)
+                    self.text("workingHours", office["working_hours"])
+                    for number in office["services"]:
+                        self.leaf("deliveredService", None, {"registryNumber": number})
 
     def service(self, record: dict[str, Any]) -> None:
         xf = self.xf
@@ -345,6 +360,7 @@ def _pieces(selection: ExportSelection, chunk_size: int, writing: _Subject) -> I
             act_ids: dict[ActKey, str] = {}
             body_ids: dict[int, str] = {}
             writer = _Writer(xf, act_ids, body_ids)
+            offices = export_offices(selection)
             with xf.element(q("legalActs")):
                 for act in selection.acts.iterator(chunk_size=chunk_size):
                     writing.value = act
@@ -384,6 +400,7 @@ def _pieces(selection: ExportSelection, chunk_size: int, writing: _Subject) -> I
                         writer.text("email", body.email)
                         writer.text("website", body.website)
                         writer.text("workingHours", body.working_hours)
+                        writer.offices(offices.get(body.pk, ()))
             xf.flush()
             yield sink.take()
             with xf.element(q("services")):

@@ -18,11 +18,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from registry.exchange.applying import ImportSource, ParsedService, ParsedWithdrawal
+from registry.exchange.applying import ImportSource, ParsedOffice, ParsedService, ParsedWithdrawal
 from registry.exchange.records import (
     ActKey,
     body_field_problems,
     money,
+    office_field_problems,
     refers_to_refused_body,
     superior_problems,
     with_superior,
@@ -617,7 +618,7 @@ def xml_source(path: Path, report: ImportReport) -> ImportSource:
         report.add_file_error(str(refused))
         return ImportSource(acts=acts, services=[])
     source = ImportSource(acts=acts, services=[])
-    source.services = _services(path, report, acts, source.withdrawals)
+    source.services = _services(path, report, acts, source.withdrawals, source.offices)
     return source
 
 
@@ -626,8 +627,12 @@ def _services(
     report: ImportReport,
     acts: dict[ActKey, dict[str, Any]],
     withdrawals: list[ParsedWithdrawal],
+    offices: list[ParsedOffice],
 ) -> Iterator[ParsedService]:
     act_ids: dict[str, ActKey] = {}
+    # The offices read with their bodies, by the body's id: their body's values (with its
+    # superiors, which may come later in the list) are attached when the list ends.
+    body_offices: list[tuple[str, dict[str, Any], Location, Any]] = []
     bodies: dict[str, dict[str, Any]] = {}
     refused_bodies: set[str] = set()
     counters = {"legalAct": 0, "body": 0, "service": 0, "withdrawn": 0}
@@ -659,6 +664,9 @@ def _services(
             if (name, container) == ("bodies", "registry"):
                 for problem in superior_problems(bodies, places):
                     report.add_file_error(problem.message, problem.location)
+                for ref, values, location, locate in body_offices:
+                    if not refers_to_refused_body(bodies, refused_bodies, ref):
+                        offices.append(ParsedOffice(with_superior(bodies, ref), values, location, locate))
                 continue
             if (name, container) == ("legalAct", "legalActs"):
                 counters[name] += 1
@@ -683,6 +691,13 @@ def _services(
                     ]
                     bodies[elem.get("id")] = values
                     places[elem.get("id")] = Location(xpath=f"{base}/@parent", line=elem.sourceline)
+                    for office in elem.iterfind("r:offices/r:office", {"r": NAMESPACE}):
+                        # An office's error is the file's, at the office; the body stands.
+                        parsed_office, office_problems = _office(office, elem, base)
+                        for problem in office_problems:
+                            report.add_file_error(problem.message, problem.location)
+                        if parsed_office is not None:
+                            body_offices.append((elem.get("id"), *parsed_office))
                 for problem in problems:
                     report.add_file_error(problem.message, problem.location)
                 if problems:
@@ -730,6 +745,56 @@ def _services(
     if root is not None:
         for problem in _schema_problems(root, "/registry"):
             report.add_file_error(problem.message, problem.location)
+
+
+# An office's fields in the file: attributes, else child elements.
+_OFFICE_ATTRIBUTES = {"code": "code", "oktmo": "oktmo", "is_mfc": "mfc"}
+_OFFICE_ELEMENTS = {"name": "name", "address": "address", "working_hours": "workingHours"}
+
+
+def _office(
+    elem: etree._Element, body: etree._Element, body_base: str
+) -> tuple[tuple[dict[str, Any], Location, Any] | None, list[ImportProblem]]:
+    """A validated ``office`` element of a body: (values, location, locator), or its problems
+    (a value the registry refuses, at its attribute or element)."""
+    base = f"{body_base}/{_relative_path(elem, body)}"
+    numbers = [service.get("registryNumber", "") for service in elem.findall(q("deliveredService"))]
+    values = {
+        "code": elem.get("code", ""),
+        "name": _text(elem, "name"),
+        "address": _text(elem, "address"),
+        "oktmo": elem.get("oktmo", ""),
+        "is_mfc": bool(_bool(elem.get("mfc"))),
+        "working_hours": _text(elem, "workingHours"),
+        "services": numbers,
+    }
+
+    # Located now: the body's element is cleared once it is read.
+    here = Location(xpath=base, line=elem.sourceline)
+    fields = {
+        field: Location(xpath=f"{base}/@{name}", line=elem.sourceline)
+        for field, name in _OFFICE_ATTRIBUTES.items()
+    }
+    for field, name in _OFFICE_ELEMENTS.items():
+        child = elem.find(q(name))
+        if child is not None:
+            fields[field] = Location(xpath=f"{base}/{name}", line=child.sourceline)
+    services = [
+        Location(xpath=f"{base}/{_relative_path(child, elem)}/@registryNumber", line=child.sourceline)
+        for child in elem.findall(q("deliveredService"))
+    ]
+
+    def locate(field: str | None, index: int | None) -> Location:
+        if field == "services" and index is not None and index < len(services):
+            return services[index]
+        return fields.get(field or "", here)
+
+    problems = [
+        ImportProblem(message, locate(field, None)) for field, message in office_field_problems(values)
+    ]
+    if problems:
+        return None, problems
+    return (values, here, locate), []
 
 
 def _body_field_location(elem: etree._Element, base: str, field: str) -> Location:

@@ -38,6 +38,7 @@ from registry.services.lifecycle import (
     edition_submit,
     editions_publish_due,
 )
+from registry.services.offices import office_save
 from registry.services.service_records import (
     service_categories_set,
     service_create,
@@ -46,6 +47,7 @@ from registry.services.service_records import (
 )
 
 __all__ = [
+    "office_save",
     "ActionForbidden",
     "AmendmentNotNamed",
     "ApprovalRefused",

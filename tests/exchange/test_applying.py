@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db
 QUERIES_PER_CHUNK = 1 + 1 + 1 + 4 + len(ROW_SECTIONS) + 1 + 1
 # The file's transaction (a savepoint inside the test's own), rolled back: 3 statements; the
 # regions, read once; the legal acts' keys and the applicant categories' codes the stored
-# records cite (records.Lookups), read once at the first chunk.
-QUERIES_PER_IMPORT = 3 + 1 + 2
+# records cite (records.Lookups), read once at the first chunk; the offices of the file's bodies
+# (the stored offices, their services, the bodies' services), read once after the services.
+QUERIES_PER_IMPORT = 3 + 1 + 2 + 3
 # Each service is compared inside its own savepoint (SAVEPOINT, RELEASE).
 QUERIES_PER_SERVICE = 2
 
