@@ -56,6 +56,9 @@ def database_from_url(url: str) -> dict:
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and os.environ.get("SECRET_KEY_FILE"):
+    # `make serve` generates a local key once into var/secret_key (ignored by git) and names it here.
+    SECRET_KEY = Path(os.environ["SECRET_KEY_FILE"]).read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -82,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names and far-future caching, before anything touches a session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Inside CommonMiddleware, so that a missing trailing slash still redirects first.
@@ -148,10 +153,26 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# With DEBUG off, `collectstatic` writes every file under a name carrying its content's hash
+# (site.3f2a….css) and a compressed copy; WhiteNoise serves them from the WSGI processes with
+# a year's caching, so no separate web server is needed for /static/. With DEBUG on, the plain
+# storage lets `make run` work without collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 # Uploaded form files. Nothing serves MEDIA_URL (nor should the web server): a form's file is
 # downloaded through its edition's visibility (registry/views/form_files.py).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Behind nginx: after the visibility check the view answers with X-Accel-Redirect to this
+# prefix + the stored name, and nginx sends the file from an `internal` location aliased to
+# MEDIA_ROOT (docs/deployment.md). Unset: the WSGI process streams the file itself.
+FORM_FILES_X_ACCEL_PREFIX = os.environ.get("FORM_FILES_X_ACCEL_PREFIX", "")
 
 # Caches. "default": this process's memory (filter choices and other small values).
 # "catalogue": the public pages, keyed by the catalogue's version (registry/catalogue/caching.py).
@@ -185,10 +206,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REGISTRY_FORM_MAX_BYTES = int(os.environ.get("REGISTRY_FORM_MAX_BYTES", 10 * 1024 * 1024))
 
+# HTTPS=1 declares that the site is reached over HTTPS only (a proxy in front terminates TLS):
+# plain-HTTP requests are redirected, browsers are told to use HTTPS for a year (HSTS) and the
+# cookies are Secure. BEHIND_PROXY=1 trusts the proxy's X-Forwarded-Proto header to say so.
+HTTPS = env_bool("HTTPS", False)
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 LOGGING = {
     "version": 1,
