@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    "axes",
+    "csp",
     "regulations",
     "registry",
 ]
@@ -94,8 +96,52 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "registry.security.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Security of the officials' sign-in (docs/deployment.md, "Security").
+# django-axes counts failed sign-ins per account and, separately, per address: AXES_FAILURE_LIMIT
+# failures lock the account (whatever the address) and the address (whatever the account) for
+# AXES_COOLOFF_HOURS; the page says how to unlock, and the lock is logged (registry.security).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "registry.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
+AXES_ENABLE_ADMIN = False  # registered in Russian by registry.admin.security
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# An official's session ends after this much idleness, and in any case at SESSION_COOKIE_AGE.
+OFFICIAL_IDLE_MINUTES = int(os.environ.get("OFFICIAL_IDLE_MINUTES", 30))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", 10)) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy: scripts and styles only from the site's own static files, no inline
+# script and no event-handler attribute anywhere (the admin's own scripts are files too). Inline
+# style attributes stay allowed (the completeness bars' widths, the admin's widgets): a style
+# cannot run code. Form files carry their own stricter policy (registry/views/form_files.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 
