@@ -55,7 +55,7 @@ serve: install $(SECRET_KEY_FILE)
 	$(SERVE_ENV) $(PY) manage.py createcachetable
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(if $(filter 1,$(DEMO)),DEBUG=1 $(PY) manage.py load_demo --admin)
-	$(if $(filter redis,$(CATALOGUE_CACHE)),redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --pidfile $(CURDIR)/var/redis.pid)
+	$(if $(filter redis,$(CATALOGUE_CACHE)),redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --save "" --appendonly no --maxmemory 256mb --maxmemory-policy allkeys-lru --daemonize yes --pidfile $(CURDIR)/var/redis.pid)
 	$(SERVE_ENV) $(if $(filter redis,$(CATALOGUE_CACHE)),REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:$(REDIS_PORT)/0}) \
 		$(VENV)/bin/gunicorn --config config/gunicorn.conf.py config.wsgi:application
 

@@ -222,9 +222,12 @@ FORM_FILES_X_ACCEL_PREFIX = os.environ.get("FORM_FILES_X_ACCEL_PREFIX", "")
 
 # Caches. "default": this process's memory (filter choices and other small values).
 # "catalogue": the public pages, keyed by the catalogue's version (registry/catalogue/caching.py).
-# CATALOGUE_CACHE=memory (default) keeps them per process; =database shares them between the
-# processes of a deployment in the table made by `manage.py createcachetable`; =off disables it.
+# CATALOGUE_CACHE=memory (default) keeps them per process; =redis shares them between the
+# processes and machines of a deployment in Redis (REDIS_URL; the production choice, see
+# docs/deployment.md); =database shares them in the table made by `manage.py createcachetable`;
+# =off disables it.
 CATALOGUE_CACHE = os.environ.get("CATALOGUE_CACHE", "memory")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 _CATALOGUE_CACHE_BACKENDS = {
     "memory": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -235,6 +238,13 @@ _CATALOGUE_CACHE_BACKENDS = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "catalogue_page_cache",
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CATALOGUE_CACHE_ENTRIES", 50000))},
+    },
+    "redis": {
+        # Django's RedisCache; unreachable Redis means "not cached", not an error (config/cache.py).
+        "BACKEND": "config.cache.CatalogueRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "catalogue",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
     "off": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
