@@ -41,6 +41,8 @@ def database_from_url(url: str) -> dict:
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
             "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
+            # A connection kept from before a database restart is checked before reuse, so the
+            # first request after it reconnects instead of failing.
             "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme == "sqlite":
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line per request, with its status and duration.
+    "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files with hashed names and far-future caching, before anything touches a session.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -280,9 +284,30 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Logs go to stdout, one JSON object a line (config/logging.py): a line per request from
+# registry.request, errors with their traceback. LOG_FORMAT=text gives plain lines (the default
+# with DEBUG, for a developer's console).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT if LOG_FORMAT in {"json", "text"} else "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request; REQUEST_LOG=0 turns them off (errors are still logged).
+        "registry.request": {"level": "INFO" if env_bool("REQUEST_LOG", not DEBUG) else "ERROR"},
+        "registry.security": {"level": "INFO"},
+        # The request line already says 4xx/5xx; django.request keeps only errors' tracebacks.
+        "django.request": {"level": "ERROR"},
+    },
 }
