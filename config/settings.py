@@ -118,7 +118,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in does not wipe the counts: an attacker holding one account could otherwise
+# reset the address count between guesses. Counts lapse AXES_COOLOFF_HOURS after the last failure.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "registry.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
 AXES_ENABLE_ADMIN = False  # registered in Russian by registry.admin.security
