@@ -15,6 +15,10 @@ middleware stack, no query). Figures: requests/s, p50/p95/p99 latency, answers b
 Fault: with the default worker count, the mix runs while the cluster is restarted
 (`pg_ctl restart -m fast`) --fault-at seconds in; counted: answers other than 200 and 503
 (goal 0), and the seconds from the end of the restart to the last answer that was not 200.
+Beside it, `manage.py import_registry` of one body's services (exported, each edition's short
+name changed so that every service gets a draft) starts just before the restart and is run
+again until it succeeds: nothing may be lost or half-written — after the interrupted attempt the
+drafts are as before, after the successful one there is one more per service of the file.
 
     .venv/bin/python bench/load_bench.py --services 100000 --workers 1,2,4
 """
@@ -288,6 +292,7 @@ def main() -> None:
     parser.add_argument("--fault-seconds", type=float, default=30.0)
     parser.add_argument("--fault-at", type=float, default=8.0)
     parser.add_argument("--no-fault", action="store_true")
+    parser.add_argument("--no-load", action="store_true", help="only the fault run")
     parser.add_argument("--cluster-dir", type=Path, default=ROOT / "var" / "bench-pg")
     args = parser.parse_args()
     venv = Path(sys.prefix)
@@ -316,7 +321,7 @@ def main() -> None:
             database="registry",
         ).split()
         log(f"{count} services; {len(numbers)} in the clients' pool")
-        for workers in [int(w) for w in args.workers.split(",")]:
+        for workers in [] if args.no_load else [int(w) for w in args.workers.split(",")]:
             serve = Serve(workers, cluster.url, redis_port, venv)
             try:
                 log(f"{workers} worker(s): warm-up")
@@ -341,16 +346,90 @@ def main() -> None:
     print_table(rows)
 
 
+def import_file(cluster: Cluster, tag: str) -> tuple[Path, int]:
+    """One body's services, exported, each edition's short name changed: an import of it makes a
+    draft of every service in it."""
+    from lxml import etree
+
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": cluster.url}
+    provider = cluster.psql(
+        "SELECT provider_id FROM registry_service GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        database="registry",
+    ).strip()
+    exported = ROOT / "var" / "bench-import-source.xml"
+    subprocess.run(
+        [sys.executable, "manage.py", "export_registry", "--format", "xml", "--output", str(exported),
+         "--provider", provider],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    tree = etree.parse(str(exported))
+    namespace = "{urn:registry:service-standards:1.0}"
+    editions = list(tree.iter(f"{namespace}edition"))
+    for edition in editions:
+        name = edition.find(f"{namespace}shortName")
+        if name is None:
+            name = etree.Element(f"{namespace}shortName")
+            edition.find(f"{namespace}fullName").addnext(name)
+        name.text = f"{(name.text or '')[:250]} ({tag})"
+    changed = ROOT / "var" / "bench-import.xml"
+    tree.write(str(changed), xml_declaration=True, encoding="utf-8")
+    return changed, len(editions)
+
+
 def fault(args, cluster: Cluster, numbers: list[str], redis_port: int, venv: Path, rows: list[dict]) -> None:
     workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * os.cpu_count() + 1)
+    tag = f"нагрузочный тест {int(time.time())}"
+    path, services = import_file(cluster, tag)
+    # Editions carrying this run's name: 0 until the import commits, then one per service.
+    drafts_sql = (
+        f"SELECT count(*) FROM registry_edition WHERE status = 'draft' AND short_name LIKE '%({tag})'"
+    )
+    drafts_before = int(cluster.psql(drafts_sql, database="registry"))
     serve = Serve(workers, cluster.url, redis_port, venv)
     window: dict[str, float] = {}
+    attempts: list[tuple[int, int, str]] = []  # exit status, drafts after it, its last line
+
+    def run_import() -> None:
+        env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"{cluster.url}?application_name=bench-import"}
+        for _attempt in range(5):
+            done = subprocess.run(
+                [sys.executable, "manage.py", "import_registry", str(path)],
+                cwd=ROOT, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            while True:
+                try:
+                    drafts = int(cluster.psql(drafts_sql, database="registry"))
+                    break
+                except subprocess.CalledProcessError:
+                    time.sleep(0.5)  # the cluster is still restarting
+            output = (done.stdout + done.stderr).strip().splitlines()
+            traceback = any(line.startswith("Traceback") for line in output)
+            attempts.append(
+                (
+                    done.returncode,
+                    drafts,
+                    ("TRACEBACK " if traceback else "") + (output[-1] if output else ""),
+                )
+            )
+            if done.returncode == 0:
+                return
+            time.sleep(2)
 
     def restart(run_started: float) -> None:
-        time.sleep(args.fault_at)
+        time.sleep(max(0.0, args.fault_at - 1.0))
+        importer = threading.Thread(target=run_import)
+        importer.start()
+        # The restart hits the import inside its transaction.
+        waiting = time.monotonic() + 30
+        while time.monotonic() < waiting:
+            busy = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bench-import'"
+            if int(cluster.psql(f"{busy} AND xact_start IS NOT NULL")) > 0:
+                break
+            time.sleep(0.05)
         window["began"] = time.monotonic() - run_started
         cluster.restart()
         window["ended"] = time.monotonic() - run_started
+        importer.join()
 
     try:
         run = load(
@@ -371,6 +450,9 @@ def fault(args, cluster: Cluster, numbers: list[str], redis_port: int, venv: Pat
     print(
         f"seconds from the end of the restart to the last failed answer: {max(0.0, last_failure - ended):.1f}"
     )
+    print(f"import of {services} services through the restart; its drafts before: {drafts_before}")
+    for number, (status, drafts, last_line) in enumerate(attempts, 1):
+        print(f"  attempt {number}: exit {status}, drafts {drafts} (+{drafts - drafts_before}): {last_line}")
 
 
 if __name__ == "__main__":
