@@ -161,3 +161,10 @@ def test_the_logs_go_to_stdout_as_json():
     assert handler["stream"] == "ext://sys.stdout"
     assert settings.LOGGING["formatters"][handler["formatter"]] == {"()": "config.logging.JsonFormatter"}
     assert sys.stdout is not None
+
+
+def test_with_debug_on_a_view_losing_the_database_answers_503_too(database_down, settings):
+    settings.DEBUG = True  # `make run`: the registry's own pages, not Django's technical one
+    response = Client(raise_request_exception=False).get("/services/")
+    assert response.status_code == 503
+    assert "Сервис временно недоступен" in response.content.decode()
