@@ -130,9 +130,9 @@ OFFICIAL_IDLE_MINUTES = int(os.environ.get("OFFICIAL_IDLE_MINUTES", 30))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", 10)) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Content-Security-Policy: scripts and styles only from the site's own static files, no inline
-# script and no event-handler attribute anywhere (the admin's own scripts are files too). Inline
-# style attributes stay allowed (the completeness bars' widths, the admin's widgets): a style
+# Content-Security-Policy: scripts only from the site's own static files, no inline script and
+# no event-handler attribute anywhere (the admin's own scripts are files too); stylesheets only
+# from the site too. Inline style attributes stay allowed (the completeness bars' widths, the admin's widgets): a style
 # cannot run code. Form files carry their own stricter policy (registry/views/form_files.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
