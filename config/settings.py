@@ -132,8 +132,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Content-Security-Policy: scripts only from the site's own static files, no inline script and
 # no event-handler attribute anywhere (the admin's own scripts are files too); stylesheets only
-# from the site too. Inline style attributes stay allowed (the completeness bars' widths, the admin's widgets): a style
-# cannot run code. Form files carry their own stricter policy (registry/views/form_files.py).
+# from the site too. Inline style attributes stay allowed (the completeness bars' widths, the
+# admin's widgets): a style cannot run code. Form files carry their own stricter policy
+# (registry/views/form_files.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
