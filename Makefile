@@ -8,10 +8,21 @@ PORT ?= 8000
 PG_BASE_URL ?= postgres://postgres@127.0.0.1:5432
 PG_TEST_DB ?= registry_ci_$(shell date +%Y%m%d%H%M%S)_$(shell echo $$$$)
 
-.PHONY: help install run demo test lint format check-migrations test-sqlite test-postgres clean
+# `make serve`: the production stack on this machine (docs/deployment.md).
+HTTPS ?= 0
+DEMO ?= 1
+CATALOGUE_CACHE ?= memory
+REDIS_PORT ?= 6379
+SECRET_KEY_FILE ?= var/secret_key
+SERVE_ENV = DEBUG=0 SECRET_KEY_FILE=$(SECRET_KEY_FILE) HTTPS=$(HTTPS) \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} CATALOGUE_CACHE=$(CATALOGUE_CACHE) \
+	$(if $(filter 1,$(HTTPS)),,SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0)
+
+.PHONY: help install run serve demo test lint format check-migrations test-sqlite test-postgres clean
 
 help:
 	@echo "make run            — создать окружение, применить миграции, загрузить демо и запустить на http://$(HOST):$(PORT)/"
+	@echo "make serve          — рабочий режим: DEBUG=0, gunicorn (2 × ядра + 1 процессов), WhiteNoise; HTTPS=1 за прокси с TLS"
 	@echo "make test           — ruff, проверка миграций и все тесты на SQLite и PostgreSQL"
 	@echo "make test-sqlite    — тесты только на SQLite"
 	@echo "make test-postgres  — тесты только на PostgreSQL ($(PG_BASE_URL))"
@@ -30,6 +41,23 @@ run: install
 	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py load_demo --admin
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production stack: migrations, hashed static files, the demo registry unless DEMO=0, then
+# gunicorn in the foreground. The local secret key is generated once into var/ (ignored by git).
+$(SECRET_KEY_FILE):
+	mkdir -p $(dir $@)
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+	@echo "Секретный ключ создан в $@ (файл не попадает в git; на сервере задайте SECRET_KEY)."
+
+serve: install $(SECRET_KEY_FILE)
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py createcachetable
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(if $(filter 1,$(DEMO)),DEBUG=1 $(PY) manage.py load_demo --admin)
+	$(if $(filter redis,$(CATALOGUE_CACHE)),redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --save "" --appendonly no --maxmemory 256mb --maxmemory-policy allkeys-lru --daemonize yes --pidfile $(CURDIR)/var/redis.pid)
+	$(SERVE_ENV) $(if $(filter redis,$(CATALOGUE_CACHE)),REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:$(REDIS_PORT)/0}) \
+		$(VENV)/bin/gunicorn --config config/gunicorn.conf.py config.wsgi:application
 
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput

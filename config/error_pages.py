@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views import defaults
 
+from config import faults
+
 logger = logging.getLogger("django.request")
 
 
@@ -39,6 +41,8 @@ class OwnErrorPagesMiddleware:
             return defaults.page_not_found(request, exception)
         if isinstance(exception, PermissionDenied):
             return defaults.permission_denied(request, exception)
+        if faults.database_unavailable(exception):
+            return faults.unavailable_page()
         logger.error(
             "Internal Server Error: %s",
             request.path,

@@ -32,3 +32,13 @@ class RegistryConfig(AppConfig):
         post_delete.connect(
             form_files.release_deleted_file, sender=StandardForm, dispatch_uid="form_file_deleted"
         )
+
+        # Officials' sign-ins: the sessions the administrator sees and ends; a lock is logged.
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from registry import security
+
+        user_logged_in.connect(security.record_sign_in, dispatch_uid="official_session_started")
+        user_logged_out.connect(security.record_sign_out, dispatch_uid="official_session_ended")
+        user_locked_out.connect(security.log_lockout, dispatch_uid="login_locked_logged")

@@ -47,9 +47,13 @@ from registry.models.sections import (
     normalize_name,
 )
 from registry.models.services import WITHDRAWAL_FIELDS, Service
+from registry.models.sessions import LoginFailures, OfficialSession, SignIn
 from registry.models.variants import ApplicantAttribute, AttributeValue, Variant
 
 __all__ = [
+    "LoginFailures",
+    "OfficialSession",
+    "SignIn",
     "BODY_ROLES",
     "FROZEN_STATUSES",
     "OPEN_STATUSES",

@@ -165,3 +165,27 @@ def test_a_published_editions_page_links_its_form_through_the_view(client, curre
     )
     html = client.get(url).content.decode()
     assert f'href="{current.forms.get().file.url}"' in html
+
+
+# Behind nginx (FORM_FILES_X_ACCEL_PREFIX): the view checks, nginx sends the bytes.
+
+
+def test_behind_nginx_the_view_hands_the_file_to_an_internal_location(client, draft, body, settings):
+    settings.FORM_FILES_X_ACCEL_PREFIX = "/protected-forms/"
+    form = draft_form(draft)
+    client.force_login(user_with(Role.OFFICIAL, body))
+    response = client.get(form.file.url)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/protected-forms/" + urllib.parse.quote(form.file.name)
+    assert response.content == b""  # nginx adds the file
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment; filename")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_behind_nginx_a_drafts_form_is_still_404_without_a_session(client, draft, settings):
+    settings.FORM_FILES_X_ACCEL_PREFIX = "/protected-forms/"
+    response = client.get(draft_form(draft).file.url)
+    assert response.status_code == 404
+    assert "X-Accel-Redirect" not in response

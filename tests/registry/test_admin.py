@@ -9,6 +9,7 @@ import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -54,8 +55,10 @@ from registry.models import (
     IndicatorKind,
     LegalBasis,
     Level,
+    LoginFailures,
     Membership,
     Office,
+    OfficialSession,
     PaymentMethod,
     ProviderBody,
     QualityIndicator,
@@ -64,6 +67,7 @@ from registry.models import (
     Role,
     SearchSynonym,
     Service,
+    SignIn,
     StandardForm,
     Variant,
     status_transition,
@@ -88,9 +92,14 @@ ADMIN_MODELS = [
     SearchSynonym,
     Office,
     CalendarDay,
+    LoginFailures,
+    SignIn,
+    OfficialSession,
 ]
 # The audit trail is append-only: the administrator reads it.
 VIEW_ONLY_MODELS = {AuditEvent}
+# Sign-in records: read, and deleted to unlock an account or to end a session; never edited.
+READ_AND_DELETE_MODELS = {LoginFailures, SignIn, OfficialSession}
 
 
 @pytest.fixture
@@ -176,7 +185,29 @@ def catalogue(admin_user) -> dict:
         body=body, code="1", name="Отдел 1", address="г. Москва, ул. Тверская, д. 1"
     )
     office.services.add(service)
+    session = SessionStore()
+    session.create()
     return {
+        LoginFailures: LoginFailures.objects.create(
+            username="mvd_official",
+            ip_address="192.0.2.1",
+            user_agent="Firefox 1",
+            http_accept="text/html",
+            path_info="/workspace/login/",
+            get_data="",
+            post_data="username=mvd_official",
+            failures_since_start=5,
+        ),
+        SignIn: SignIn.objects.create(
+            username="mvd_official",
+            ip_address="192.0.2.1",
+            user_agent="Firefox 1",
+            http_accept="",
+            path_info="/",
+        ),
+        OfficialSession: OfficialSession.objects.create(
+            user=admin_user, session_key=session.session_key, ip_address="192.0.2.1", user_agent="Firefox 1"
+        ),
         Region: body.region,
         Category: Category.objects.get(),
         ApplicantCategory: ApplicantCategory.objects.get(),
@@ -279,7 +310,19 @@ def test_changelist_search_renders(staff_client, catalogue, model):
 @pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda model: model.__name__)
 def test_add_page_renders(staff_client, catalogue, model):
     response = staff_client.get(admin_url(model, "add"))
-    assert response.status_code == (403 if model in VIEW_ONLY_MODELS else 200)
+    assert response.status_code == (403 if model in VIEW_ONLY_MODELS | READ_AND_DELETE_MODELS else 200)
+
+
+@pytest.mark.parametrize("model", sorted(READ_AND_DELETE_MODELS, key=str), ids=lambda model: model.__name__)
+def test_sign_in_records_are_read_only_but_may_be_deleted(staff_client, catalogue, model):
+    obj = catalogue[model]
+    url = admin_url(model, "change", obj.pk)
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert not response.context["has_change_permission"]
+    assert staff_client.post(url, {"username": "другой"}).status_code == 403
+    assert staff_client.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 302
+    assert not model._default_manager.filter(pk=obj.pk).exists()
 
 
 @pytest.mark.parametrize("model", sorted(VIEW_ONLY_MODELS, key=str), ids=lambda model: model.__name__)
@@ -295,7 +338,7 @@ def test_view_only_page_renders_and_refuses_changes(staff_client, catalogue, mod
 
 @pytest.mark.parametrize(
     "model",
-    [model for model in ADMIN_MODELS if model not in VIEW_ONLY_MODELS],
+    [model for model in ADMIN_MODELS if model not in VIEW_ONLY_MODELS | READ_AND_DELETE_MODELS],
     ids=lambda model: model.__name__,
 )
 def test_change_page_renders_and_saves_unchanged(staff_client, catalogue, model):
