@@ -67,3 +67,13 @@ def test_a_stale_confirmation_asks_for_the_file_again(client, official):
     page = client.post(URL, {"confirm": "nothing-pending"})
     assert page.status_code == 400
     assert "Предварительная проверка устарела: загрузите файл ещё раз." in page.content.decode()
+
+
+def test_an_administrator_uploads_for_any_body(client, world, tmp_path):
+    admin = get_user_model().objects.create_superuser("admin", password="x")
+    client.force_login(admin)
+    other = world.row("К-2", service=world.permit.registry_number, body=CITY_OGRN, office="", variant="")
+    page = upload(client, write_csv(tmp_path / "both.csv", [world.row("К-1"), other]))
+    text = page.content.decode()
+    assert "Проверка пройдена: 2 строки без ошибок." in text
+    assert 'name="confirm"' in text
