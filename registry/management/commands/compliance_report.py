@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from registry.deliveries.lookup import body_by_reference, service_by_number
 from registry.deliveries.report import text_table
 from registry.deliveries.selectors import compliance_table
+from registry.wording import counted
 
 
 class Command(BaseCommand):
@@ -26,8 +27,13 @@ class Command(BaseCommand):
         body_obj = body_by_reference(body) if body else None
         rows = list(compliance_table(service=service_obj, body=body_obj, months=months))
         self.stdout.write(
-            _("Услуга %(service)s: соблюдение стандарта за последние месяцы (%(months)s)")
-            % {"service": service_obj, "months": months}
+            _("Услуга %(service)s: соблюдение стандарта за %(months)s")
+            % {
+                "service": service_obj,
+                "months": _("последний месяц")
+                if months == 1
+                else _("последние %(months)s") % {"months": counted(months, "месяц", "месяца", "месяцев")},
+            }
         )
         if not rows:
             self.stdout.write(_("Сведений о предоставлении услуги за этот период нет."))
