@@ -16,8 +16,6 @@ A term in working days counts working days only, beginning the day after its sta
 
 import bisect
 import calendar as month_calendar
-import threading
-import time
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
@@ -167,27 +165,15 @@ class WorkCalendar:
 
 # ---------------------------------------------------------------------- the current calendar
 
-# The calendar changes a few times a year (a government decree on moved days off); each process
-# keeps it for a short while and drops it at once when this process edits it.
-_CACHE_SECONDS = 60.0
-_lock = threading.Lock()
-_cached: tuple[float, WorkCalendar] | None = None
-
 
 def current_calendar() -> WorkCalendar:
-    """The calendar as the database holds it now."""
-    global _cached
-    with _lock:
-        if _cached is not None and time.monotonic() - _cached[0] < _CACHE_SECONDS:
-            return _cached[1]
-    calendar = WorkCalendar.from_days(CalendarDay.objects.values_list("date", "kind"))
-    with _lock:
-        _cached = (time.monotonic(), calendar)
-    return calendar
+    """The calendar as the database holds it now: one query of about a hundred rows a year.
+
+    Not kept between calls: a page or a file that counts days reads it once, and so every
+    process sees an edit at once (a cached copy would also make the query count of a page depend
+    on what the process did before)."""
+    return WorkCalendar.from_days(CalendarDay.objects.values_list("date", "kind"))
 
 
 def forget_calendar(**_kwargs) -> None:
-    """Drop the cached calendar (connected to the changes of ``CalendarDay``)."""
-    global _cached
-    with _lock:
-        _cached = None
+    """Kept for the signal receivers: nothing is cached between calls any more."""

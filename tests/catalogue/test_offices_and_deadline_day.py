@@ -14,6 +14,8 @@ from registry.models.editions import DayType, DeadlineUnit
 from registry.workdays import WorkCalendar, current_calendar
 from tests.catalogue.test_answer_first import summary_of
 
+pytestmark = pytest.mark.django_db
+
 PASSPORT = "10000000361"
 
 
@@ -28,7 +30,7 @@ class Term:
         self.deadline_kind = kind
 
 
-def test_the_day_is_counted_over_the_may_holidays_of_the_calendar(db):
+def test_the_day_is_counted_over_the_may_holidays_of_the_calendar():
     calendar = WorkCalendar({date(2026, 5, 1): CalendarDayKind.HOLIDAY, date(2026, 5, 11): "day_off"})
     term = Term(5, DeadlineUnit.DAYS, DayType.WORKING)
     # 29, 30 April, 4, 5, 6 May: the holiday and the weekend are skipped.

@@ -31,7 +31,16 @@ def manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
         name: value
         for name, value in os.environ.items()
         if name
-        not in ("DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SECRET_KEY_FILE")
+        not in (
+            "DEBUG",
+            "HTTPS",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY_FILE",
+            # The browser tests allow sync database calls in their process; a server never does.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env.update(DJANGO_SETTINGS_MODULE="config.settings", **environment)
     return subprocess.run(
