@@ -450,8 +450,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"\nincremental: {spaced(incremental['rows'])} rows of one month (generated in "
         f"{incremental['generated_s']:.0f} s; {spaced(incremental['month_records_before'])} records "
-        f"already in that month), {incremental['touched_keys']} keys touched, {incremental['touched_triples']} "
-        "(service, body, month) recomputed"
+        f"already in that month), {incremental['touched_keys']} keys touched, "
+        f"{incremental['touched_triples']} (service, body, month) recomputed"
     )
     print(
         f"store_rows {incremental['store_total_s']:.1f} s = write {incremental['write_s']:.1f} s "
