@@ -27,8 +27,11 @@ The measures:
 - *workspace page*: ``/workspace/compliance/?service=…`` through the test client, signed in as an
   official of that body — the same query, plus the list of services with figures, the session
   and the template;
-- the references, in the same rounds: ``/healthz`` (one ``SELECT 1``, JSON) and a floor page
-  (one simple query and the site's base template, as in ``bench/catalogue_bench.py``);
+- *services list*: ``services_with_figures`` of that body over 12 months, evaluated (the page's
+  service picker);
+- the references, in the same rounds: ``/healthz`` (one ``SELECT 1``, JSON), a floor page
+  (one simple query and the site's base template, as in ``bench/catalogue_bench.py``) and a
+  workspace floor (the same signed in, with the workspace's layout and navigation);
 - *incremental rollup*: a 100 000-row file of the demo's last month drawn by the demo generator
   (``generate_rows``, scaled up) stored through ``store_rows``; the ``refresh_rollup`` of the
   keys it touched, which ``store_rows`` calls in its transaction, is timed apart from the rest.
@@ -56,6 +59,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.urls import include, path  # noqa: E402
@@ -73,6 +77,12 @@ FLOOR_TEMPLATE = engines["django"].from_string(
 )
 
 
+WORKSPACE_FLOOR_TEMPLATE = engines["django"].from_string(
+    '{% extends "workspace/base_workspace.html" %}{% block page_title %}Floor{% endblock %}'
+    "{% block content %}<h1>Floor</h1><p>{{ region }}</p>{% endblock %}"
+)
+
+
 def floor_view(request):
     from registry.models import Region
 
@@ -80,8 +90,18 @@ def floor_view(request):
     return HttpResponse(FLOOR_TEMPLATE.render({"region": region}, request))
 
 
+@login_required
+def workspace_floor_view(request):
+    from registry.models import Region
+
+    region = Region.objects.order_by("code").values_list("name", flat=True).first()
+    context = {"region": region, "nav_current": "compliance"}
+    return HttpResponse(WORKSPACE_FLOOR_TEMPLATE.render(context, request))
+
+
 urlpatterns = [
     path("bench-floor/", floor_view),
+    path("bench-workspace-floor/", workspace_floor_view),
     path("", include("config.urls")),
 ]
 
@@ -269,7 +289,7 @@ def chosen_body():
 def measure_reads(requests: int) -> tuple[dict[str, list[float]], dict]:
     from django.test import Client, override_settings
 
-    from registry.deliveries.selectors import compliance_table
+    from registry.deliveries.selectors import compliance_table, services_with_figures
     from registry.models import Service
 
     body, numbers, user = chosen_body()
@@ -277,7 +297,15 @@ def measure_reads(requests: int) -> tuple[dict[str, list[float]], dict]:
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     timings: dict[str, list[float]] = {
-        name: [] for name in ("/healthz", "floor page", "rollup query", "workspace page")
+        name: []
+        for name in (
+            "/healthz",
+            "floor page",
+            "rollup query",
+            "services list",
+            "workspace floor",
+            "workspace page",
+        )
     }
     sizes: list[int] = []
 
@@ -294,8 +322,12 @@ def measure_reads(requests: int) -> tuple[dict[str, list[float]], dict]:
         figures = {
             "/healthz": get("/healthz"),
             "floor page": get("/bench-floor/"),
+            "workspace floor": get("/bench-workspace-floor/"),
             "workspace page": get("/workspace/compliance/", {"service": service.registry_number}),
         }
+        started = time.perf_counter()
+        list(services_with_figures(body_ids=[body.pk], months=12))
+        figures["services list"] = seconds(started) * 1000
         started = time.perf_counter()
         rows = list(compliance_table(service=service, months=12))
         figures["rollup query"] = seconds(started) * 1000
