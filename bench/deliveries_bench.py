@@ -352,39 +352,41 @@ def measure_reads(requests: int) -> tuple[dict[str, list[float]], dict]:
 # ------------------------------------------------------------------ the incremental rollup
 
 
-def file_rows(count: int) -> list:
-    """``count`` rows of the demo's last month by the demo generator, scaled up to reach it."""
+def file_rows(count: int, months: int) -> list:
+    """``count`` rows of the demo's last ``months`` months by the demo generator, scaled up to
+    reach it (the generator goes office by office, service by service, month by month, so the
+    last few pairs may be left out)."""
     from registry.deliveries.generator import DEMO_END, DEMO_SEED, generate_rows
 
-    at_one = sum(1 for _row in generate_rows(months=1, end=DEMO_END, seed=DEMO_SEED, scale=1.0))
-    scale = count / at_one * 1.1
-    return list(islice(generate_rows(months=1, end=DEMO_END, seed=DEMO_SEED, scale=scale), count))
+    at_one = sum(1 for _row in generate_rows(months=months, end=DEMO_END, seed=DEMO_SEED, scale=1.0))
+    scale = count / at_one * 1.05
+    return list(islice(generate_rows(months=months, end=DEMO_END, seed=DEMO_SEED, scale=scale), count))
 
 
-def measure_incremental(count: int) -> dict:
+def measure_incremental(count: int, months: int) -> dict:
     from django.db import connection
 
     import registry.deliveries.storage as storage
-    from registry.deliveries.generator import DEMO_END
+    from registry.deliveries.generator import DEMO_END, month_starts
     from registry.deliveries.rollup import refresh_rollup
     from registry.deliveries.storage import store_rows
 
     started = time.perf_counter()
-    rows = file_rows(count)
+    rows = file_rows(count, months)
     generated_s = seconds(started)
-    month = DEMO_END.replace(day=1)
+    first = month_starts(months=months, end=DEMO_END)[0]
     # An earlier run's rows go, and their months' rollup with them: every row is new again.
     with connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM registry_deliveryrecord WHERE month = %s AND case_id NOT LIKE %s "
+            "DELETE FROM registry_deliveryrecord WHERE month >= %s AND case_id NOT LIKE %s "
             "RETURNING service_id, body_id, office_id, month",
-            [month, f"{CASE_PREFIX}-%"],
+            [first, f"{CASE_PREFIX}-%"],
         )
         stale = set(cursor.fetchall())
     if stale:
         refresh_rollup(stale)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM registry_deliveryrecord WHERE month = %s", [month])
+        cursor.execute("SELECT count(*) FROM registry_deliveryrecord WHERE month >= %s", [first])
         month_records = cursor.fetchone()[0]
 
     refreshes: list[float] = []
@@ -429,6 +431,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bodies", type=int, default=40, help="generated bodies (six services each)")
     parser.add_argument("--requests", type=int, default=50, help="rounds of the read measures")
     parser.add_argument("--file-rows", type=int, default=100_000, help="rows of the incremental file")
+    parser.add_argument("--file-months", type=int, default=1, help="months the file spans (default 1)")
+    parser.add_argument("--skip-reads", action="store_true", help="leave out the read measures")
     parser.add_argument("--skip-fill", action="store_true", help="measure the records already stored")
     args = parser.parse_args(argv)
 
@@ -462,27 +466,29 @@ def main(argv: list[str] | None = None) -> None:
         f"{spaced(DeliveryMonthly.objects.count())}"
     )
 
-    timings, about = measure_reads(args.requests)
-    print(
-        f"\nreads: {args.requests} rounds; services of {about['body']} in rotation ({about['services']}), "
-        f"median {about['rows']:.0f} rollup rows a service over 12 months"
-    )
-    healthz = statistics.median(timings["/healthz"])
-    floor = statistics.median(timings["floor page"])
-    print(f"{'measure':<16} {'median, ms':>11} {'p95, ms':>9} {'× /healthz':>11} {'× floor':>8}")
-    for name, values in timings.items():
-        median = statistics.median(values)
+    if not args.skip_reads:
+        timings, about = measure_reads(args.requests)
         print(
-            f"{name:<16} {median:>11.2f} {percentile(values, 0.95):>9.2f} {median / healthz:>11.1f} "
-            f"{median / floor:>8.1f}"
+            f"\nreads: {args.requests} rounds; services of {about['body']} in rotation "
+            f"({about['services']}), "
+            f"median {about['rows']:.0f} rollup rows a service over 12 months"
         )
+        healthz = statistics.median(timings["/healthz"])
+        floor = statistics.median(timings["floor page"])
+        print(f"{'measure':<16} {'median, ms':>11} {'p95, ms':>9} {'× /healthz':>11} {'× floor':>8}")
+        for name, values in timings.items():
+            median = statistics.median(values)
+            print(
+                f"{name:<16} {median:>11.2f} {percentile(values, 0.95):>9.2f} {median / healthz:>11.1f} "
+                f"{median / floor:>8.1f}"
+            )
 
-    incremental = measure_incremental(args.file_rows)
+    incremental = measure_incremental(args.file_rows, args.file_months)
     share = incremental["refresh_s"] / incremental["store_total_s"]
     print(
-        f"\nincremental: {spaced(incremental['rows'])} rows of one month (generated in "
+        f"\nincremental: {spaced(incremental['rows'])} rows of {args.file_months} month(s) (generated in "
         f"{incremental['generated_s']:.0f} s; {spaced(incremental['month_records_before'])} records "
-        f"already in that month), {incremental['touched_keys']} keys touched, "
+        f"already in those months), {incremental['touched_keys']} keys touched, "
         f"{incremental['touched_triples']} (service, body, month) recomputed"
     )
     print(
