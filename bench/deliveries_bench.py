@@ -475,12 +475,16 @@ def main(argv: list[str] | None = None) -> None:
         )
         healthz = statistics.median(timings["/healthz"])
         floor = statistics.median(timings["floor page"])
-        print(f"{'measure':<16} {'median, ms':>11} {'p95, ms':>9} {'× /healthz':>11} {'× floor':>8}")
+        workspace = statistics.median(timings["workspace floor"])
+        print(
+            f"{'measure':<16} {'median, ms':>11} {'p95, ms':>9} {'× /healthz':>11} {'× floor':>8} "
+            f"{'× workspace floor':>18}"
+        )
         for name, values in timings.items():
             median = statistics.median(values)
             print(
                 f"{name:<16} {median:>11.2f} {percentile(values, 0.95):>9.2f} {median / healthz:>11.1f} "
-                f"{median / floor:>8.1f}"
+                f"{median / floor:>8.1f} {median / workspace:>18.1f}"
             )
 
     incremental = measure_incremental(args.file_rows, args.file_months)
