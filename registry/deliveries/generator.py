@@ -29,6 +29,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from registry.deliveries.compliance import Term
 from registry.deliveries.rows import DeliveryRow, Outcome
 from registry.deliveries.storage import StoreResult, store_rows
 from registry.models import FROZEN_STATUSES, Channel, Edition, Office, ProviderBody, Service
@@ -248,15 +249,6 @@ def _weekdays(label: str) -> list[int] | None:
 
 
 @dataclass(frozen=True)
-class Term:
-    kind: str
-    value: int
-    unit: str
-    day_type: str
-    from_registration: bool  # counted from registration, else from submission
-
-
-@dataclass(frozen=True)
 class Promise:
     """What one edition promises, as the generator needs it."""
 
@@ -298,25 +290,13 @@ class OfficePlan:
     services: list[ServicePlan] = field(default_factory=list)
 
 
-def _term(source) -> Term | None:
-    if not source.deadline_value or not source.deadline_unit:
-        return None
-    return Term(
-        kind=source.deadline_kind or DeadlineKind.MAXIMUM,
-        value=source.deadline_value,
-        unit=source.deadline_unit,
-        day_type=source.deadline_day_type,
-        from_registration="регистрац" in source.deadline_start_event.casefold(),
-    )
-
-
 def _promise(edition: Edition) -> Promise:
     variant_codes = {variant.pk: variant.code for variant in edition.variants.all()}
     return Promise(
         effective_date=edition.effective_date,
-        term=_term(edition),
+        term=Term.of(edition),
         variants=tuple(
-            (variant.code, _term(variant) if variant.has_deadline else None)
+            (variant.code, Term.of(variant) if variant.has_deadline else None)
             for variant in sorted(edition.variants.all(), key=lambda v: (v.order, v.pk))
         ),
         queue_submission=edition.queue_wait_minutes_submission,
