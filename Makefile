@@ -22,7 +22,7 @@ SERVE_ENV = DEBUG=0 SECRET_KEY_FILE=$(SECRET_KEY_FILE) HTTPS=$(HTTPS) \
 
 help:
 	@echo "make run            — создать окружение, применить миграции, загрузить демо и запустить на http://$(HOST):$(PORT)/"
-	@echo "make serve          — рабочий режим: DEBUG=0, gunicorn (2 × ядра + 1 процессов), WhiteNoise; HTTPS=1 за прокси с TLS"
+	@echo "make serve          — рабочий режим: DEBUG=0, gunicorn (2 × ядра + 1 процессов), WhiteNoise, обработчик фоновых заданий; HTTPS=1 за прокси с TLS"
 	@echo "make test           — ruff, проверка миграций и все тесты на SQLite и PostgreSQL"
 	@echo "make test-sqlite    — тесты только на SQLite"
 	@echo "make test-postgres  — тесты только на PostgreSQL ($(PG_BASE_URL))"
@@ -40,7 +40,8 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py load_demo --admin
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production stack: migrations, hashed static files, the demo registry unless DEMO=0, then
 # gunicorn in the foreground. The local secret key is generated once into var/ (ignored by git).
@@ -56,6 +57,7 @@ serve: install $(SECRET_KEY_FILE)
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(if $(filter 1,$(DEMO)),DEBUG=1 $(PY) manage.py load_demo --admin)
 	$(if $(filter redis,$(CATALOGUE_CACHE)),redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --save "" --appendonly no --maxmemory 256mb --maxmemory-policy allkeys-lru --daemonize yes --pidfile $(CURDIR)/var/redis.pid)
+	$(SERVE_ENV) $(PY) manage.py run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(SERVE_ENV) $(if $(filter redis,$(CATALOGUE_CACHE)),REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:$(REDIS_PORT)/0}) \
 		$(VENV)/bin/gunicorn --config config/gunicorn.conf.py config.wsgi:application
 

@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # Background jobs (registry/jobs): Django's tasks API through the django-tasks backport, its
+    # queue in the registry's own database (no new server); `manage.py run_jobs` is the worker.
+    "django_tasks",
+    "django_tasks_db",
     "regulations",
     "registry",
 ]
@@ -187,6 +191,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (docs/deployment.md, "Background jobs"). An uploaded exchange file larger than
+# JOBS_INLINE_MAX_BYTES is checked and loaded by the worker, not inside the web request; the
+# whole-registry export from the workspace always is. A job whose worker has given no sign of
+# life for JOBS_STALE_SECONDS is taken back: queued again while it has attempts left, else
+# failed with a message. Results are kept JOBS_RESULT_DAYS days, in JOBS_DIR.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_INLINE_MAX_BYTES = int(os.environ.get("JOBS_INLINE_MAX_BYTES", 2 * 1024 * 1024))
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", 60))
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", 2))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", 2))
+JOBS_RESULT_DAYS = int(os.environ.get("JOBS_RESULT_DAYS", 7))
+JOBS_DIR = Path(os.environ.get("JOBS_DIR", BASE_DIR / "var" / "jobs"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

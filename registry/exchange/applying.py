@@ -196,7 +196,10 @@ def run_import(
     publish: bool,
     report: ImportReport,
     chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
+    """Apply the file's services chunk by chunk in one transaction: all or nothing. ``progress``
+    is told the number of services judged so far after each chunk (a background job's bar)."""
     report.dry_run, report.publish = dry_run, publish
     if publish and not is_administrator(actor):
         report.add_file_error(_("Публиковать при загрузке может только администратор реестра."))
@@ -211,6 +214,8 @@ def run_import(
                 importer.read_stored(chunk)
                 for parsed in chunk:
                     report.add(importer.apply(parsed))
+                if progress is not None:
+                    progress(len(report.services))
             importer.apply_offices(source.offices, report)
             for withdrawal in source.withdrawals:
                 report.add(importer.withdraw(withdrawal))

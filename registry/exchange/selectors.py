@@ -4,7 +4,7 @@ legal acts and bodies they cite (read before the services, so a file names them 
 
 import datetime
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +99,8 @@ class ExportSelection:
     bodies: QuerySet[ProviderBody]
     withdrawn: QuerySet[Service]
     changes: ChangesSince | None = None
+    # Told (done, total) after each chunk of services written: a background export's progress.
+    progress: Callable[[int, int], None] | None = None
 
 
 @contextmanager
@@ -341,6 +343,8 @@ def export_records(
         for service in chunk:
             service.provider = bodies[service.provider_id]
         yield from chunk_records(chunk, selection.editions, with_content=with_content, lookups=lookups)
+        if selection.progress is not None:
+            selection.progress(min(start + chunk_size, len(ids)), len(ids))
 
 
 def export_offices(selection: ExportSelection) -> dict[int, list[dict[str, Any]]]:

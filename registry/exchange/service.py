@@ -1,6 +1,7 @@
 """Entry points for the commands and views: import a file of either format from a path."""
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -68,10 +69,17 @@ def detect_format(path: Path, declared_name: str = "") -> str:
 
 
 def import_file(
-    path: Path, *, actor: User, dry_run: bool, publish: bool = False, file_name: str = ""
+    path: Path,
+    *,
+    actor: User,
+    dry_run: bool,
+    publish: bool = False,
+    file_name: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import an exchange file (XML or Excel): everything or nothing; a dry run writes nothing.
-    ``file_name`` is the name the file came with (an upload is stored under a name of its own)."""
+    ``file_name`` is the name the file came with (an upload is stored under a name of its own);
+    ``progress`` is told how many services have been judged (a background job's bar)."""
     name = file_name or path.name
     report = ImportReport(file_name=name)
     mismatch = format_mismatch(path, name)
@@ -84,5 +92,10 @@ def import_file(
         return run_import(refused, actor=actor, dry_run=dry_run, publish=publish, report=report)
     reader = xlsx_source if detect_format(path, name) == XLSX else xml_source
     return run_import(
-        lambda rep: reader(path, rep), actor=actor, dry_run=dry_run, publish=publish, report=report
+        lambda rep: reader(path, rep),
+        actor=actor,
+        dry_run=dry_run,
+        publish=publish,
+        report=report,
+        progress=progress,
     )

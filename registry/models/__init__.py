@@ -18,6 +18,7 @@ from registry.models.editions import (
     RegistrationTerm,
     status_transition,
 )
+from registry.models.jobs import FINISHED_STATES, BackgroundJob, JobKind, JobState
 from registry.models.offices import Office
 from registry.models.reference import (
     ApplicantCategory,
@@ -51,6 +52,10 @@ from registry.models.sessions import LoginFailures, OfficialSession, SignIn
 from registry.models.variants import ApplicantAttribute, AttributeValue, Variant
 
 __all__ = [
+    "FINISHED_STATES",
+    "BackgroundJob",
+    "JobKind",
+    "JobState",
     "LoginFailures",
     "OfficialSession",
     "SignIn",

@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +37,7 @@ from registry.exchange.text import ExportTextError
 from registry.exchange.xlsx_export import write_registry_xlsx, write_template_xlsx
 from registry.exchange.xlsx_rows import UnwritableText
 from registry.exchange.xml_export import SCHEMA_FILENAME, SCHEMA_PATH, iter_registry_xml_snapshot
+from registry.jobs.services import start_import_check
 from registry.models import Role
 from registry.permissions import body_ids_with_role, is_administrator
 
@@ -217,8 +219,12 @@ def upload(request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES, administrator=administrator)
         if form.is_valid():
             upload_file = form.cleaned_data["file"]
-            path = _store(upload_file)
             publish = bool(form.cleaned_data.get("publish"))
+            if upload_file.size > settings.JOBS_INLINE_MAX_BYTES:
+                # Too long for one request behind a proxy: the worker checks it, the page follows.
+                job = start_import_check(request.user, upload_file, publish=publish)
+                return redirect("workspace:job", job_id=job.pk)
+            path = _store(upload_file)
             report: ImportReport = import_file(
                 path, actor=request.user, dry_run=True, publish=publish, file_name=upload_file.name
             )
