@@ -61,7 +61,7 @@ def manage(database: str, media: Path, *arguments: str) -> subprocess.CompletedP
         "MEDIA_ROOT": str(media),
     }
     return subprocess.run(
-        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments],
+        [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *arguments, "--skip-checks"],
         capture_output=True,
         text=True,
         env=environment,
