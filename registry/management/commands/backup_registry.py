@@ -25,11 +25,17 @@ class Command(BaseCommand):
             "--output",
             type=Path,
             default=None,
-            help=_("Файл копии; по умолчанию var/backups/registry-ГГГГММДД-ЧЧММСС.dump."),
+            help=_(
+                "Файл копии, или каталог (со «/» в конце) для registry-ГГГГММДД-ЧЧММСС.dump; по "
+                "умолчанию var/backups/."
+            ),
         )
 
     def handle(self, *args, output: Path | None = None, **options) -> None:
-        output = output or default_output(Path(settings.BASE_DIR) / "var" / "backups")
+        if output is None:
+            output = default_output(Path(settings.BASE_DIR) / "var" / "backups")
+        elif output.is_dir() or str(output).endswith("/"):
+            output = default_output(output)
         try:
             record = backup_registry(output)
         except BackupError as error:
