@@ -114,8 +114,11 @@ def backup_registry(output: Path) -> BackupRecord:
     if connection.in_atomic_block:
         raise BackupError(_("Резервная копия снимается вне транзакции (нужен собственный снимок базы)."))
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".partial")
+    # The dump holds the officials' password hashes and the audit trail: readable by its owner
+    # only. pg_dump writes into the file created here, which keeps its mode.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     database = connection.settings_dict["NAME"]
     created_at = timezone.localtime()
     # A kept connection is health-checked on its first query: let that query come before the
@@ -155,6 +158,7 @@ def backup_registry(output: Path) -> BackupRecord:
         partial.unlink(missing_ok=True)
     sidecar = sidecar_path(output)
     partial_sidecar = sidecar.with_name(sidecar.name + ".partial")
+    os.close(os.open(partial_sidecar, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     partial_sidecar.write_text(
         json.dumps(record.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

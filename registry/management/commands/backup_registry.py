@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
-            type=Path,
+            type=str,  # not Path, which drops the trailing «/» that names a directory
             default=None,
             help=_(
                 "Файл копии, или каталог (со «/» в конце) для registry-ГГГГММДД-ЧЧММСС.dump; по "
@@ -31,11 +31,13 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, output: Path | None = None, **options) -> None:
+    def handle(self, *args, output: str | None = None, **options) -> None:
         if output is None:
             output = default_output(Path(settings.BASE_DIR) / "var" / "backups")
-        elif output.is_dir() or str(output).endswith("/"):
-            output = default_output(output)
+        elif output.endswith("/") or Path(output).is_dir():
+            output = default_output(Path(output))
+        else:
+            output = Path(output)
         try:
             record = backup_registry(output)
         except BackupError as error:
