@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.base.base import NO_DB_ALIAS
 
@@ -217,3 +218,14 @@ def test_the_report_names_each_figure_that_differs_from_the_backup():
         "счётчик номеров изменений (51) не впереди последнего номера (51)",
         "валидатор не пропускает действующие редакции услуг 10000000361 (№ 2)",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the refusal of SQLite")
+@pytest.mark.django_db
+def test_on_sqlite_the_commands_refuse_in_russian(tmp_path):
+    with pytest.raises(CommandError, match="не PostgreSQL"):
+        call_command("backup_registry", "--output", str(tmp_path / "registry.dump"))
+    (tmp_path / "registry.dump").write_bytes(b"PGDMP")
+    with pytest.raises(CommandError, match="Учебное восстановление не пройдено: .*не PostgreSQL"):
+        call_command("restore_drill", str(tmp_path / "registry.dump"), "--without-figures")
+    assert not (tmp_path / "registry.dump.partial").exists()
