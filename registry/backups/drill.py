@@ -49,8 +49,6 @@ def size_display(size: int) -> str:
 
 
 def verify_file(path: Path, record: BackupRecord | None, say: Callable[[str], None]) -> None:
-    if not path.is_file():
-        raise BackupError(_("Файл копии %(path)s не найден.") % {"path": path})
     size = path.stat().st_size
     if record is None:
         say(
@@ -118,6 +116,8 @@ def restore_drill(
     require_postgresql()
     pg_restore = tool("pg_restore")
     path = path.resolve()
+    if not path.is_file():
+        raise BackupError(_("Файл копии %(path)s не найден.") % {"path": path})
     record = BackupRecord.read(sidecar_path(path)) if with_figures else None
     verify_file(path, record, say)
     run_tool(
