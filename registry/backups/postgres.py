@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.utils.translation import gettext as _
 
@@ -217,12 +217,31 @@ def create_database(name: str, *, like: str) -> None:
         statement = f"CREATE DATABASE {quote_name(name)} TEMPLATE template0"
         if row is not None:
             statement += " ENCODING {} LC_COLLATE {} LC_CTYPE {}".format(*map(quote_literal, row))
-        cursor.execute(statement)
+        try:
+            cursor.execute(statement)
+        except DatabaseError as error:
+            raise BackupError(
+                _(
+                    "Не удалось создать базу %(name)s для учебного восстановления: %(error)s. "
+                    "Пользователю %(user)s нужно право создавать базы (ALTER ROLE %(user)s CREATEDB)."
+                )
+                % {
+                    "name": name,
+                    "error": last_error_line(str(error)),
+                    "user": connection.settings_dict["USER"],
+                }
+            ) from error
 
 
 def drop_database(name: str) -> None:
     with ServerConnection() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote_name(name)} WITH (FORCE)")
+        try:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote_name(name)} WITH (FORCE)")
+        except DatabaseError as error:
+            raise BackupError(
+                _("Не удалось удалить базу %(name)s (%(error)s); удалите её вручную: dropdb %(name)s")
+                % {"name": name, "error": last_error_line(str(error))}
+            ) from error
 
 
 def database_exists(name: str) -> bool:
