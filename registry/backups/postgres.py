@@ -242,9 +242,3 @@ def drop_database(name: str) -> None:
                 _("Не удалось удалить базу %(name)s (%(error)s); удалите её вручную: dropdb %(name)s")
                 % {"name": name, "error": last_error_line(str(error))}
             ) from error
-
-
-def database_exists(name: str) -> bool:
-    with ServerConnection() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return cursor.fetchone() is not None
