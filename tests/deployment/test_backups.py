@@ -6,6 +6,7 @@ The commands run as an operator runs them, in their own processes, against a dat
 module's own (a copy of the test database with the demo registry loaded and committed), so
 that pg_dump sees the data and the test database stays as it was."""
 
+import io
 import os
 import subprocess
 import sys
@@ -229,3 +230,40 @@ def test_on_sqlite_the_commands_refuse_in_russian(tmp_path):
     with pytest.raises(CommandError, match="Учебное восстановление не пройдено: .*не PostgreSQL"):
         call_command("restore_drill", str(tmp_path / "registry.dump"), "--without-figures")
     assert not (tmp_path / "registry.dump.partial").exists()
+
+
+@pytest.mark.postgres
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_figures_and_the_dump_read_the_same_moment(tmp_path, monkeypatch):
+    """A publication committed between the counting and pg_dump is in neither: pg_dump is handed
+    the snapshot the figures were counted in."""
+    from registry.backups import dump as dump_module
+    from registry.models import ChangeLog
+    from tests import factories
+    from tests.exchange.test_changes_and_round_trip import publish
+    from tests.exchange.test_snapshot import in_another_connection
+
+    publish(factories.complete_edition())
+    pending = factories.complete_edition()
+    original = dump_module.run_tool
+
+    def publish_then_dump(arguments, **kwargs):
+        in_another_connection(lambda: publish(pending))
+        return original(arguments, **kwargs)
+
+    monkeypatch.setattr(dump_module, "run_tool", publish_then_dump)
+    output = tmp_path / "registry.dump"
+    call_command("backup_registry", "--output", str(output), stdout=io.StringIO())
+
+    figures = dump_module.BackupRecord.read(Path(f"{output}.json")).figures
+    assert ChangeLog.objects.count() == figures.changes + 1
+    copied = subprocess.run(
+        ["pg_restore", "--data-only", "--table=registry_changelog", "--file=-", str(output)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = copied.split("FROM stdin;\n", 1)[1].split("\n\\.", 1)[0].splitlines()
+    assert len(rows) == figures.changes == figures.published_editions == 1
+    assert figures.last_sequence == int(rows[-1].split("\t")[0])
