@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.backends.base.base import NO_DB_ALIAS
 
 from registry.backups.checks import RegistryCheck, report
@@ -89,9 +89,15 @@ def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
     (``load_demo --without-deliveries``) committed in it. Dropped after the module."""
     with django_db_blocker.unblock():
         name = f"test_backups_demo_{os.getpid()}"
-        connections.close_all()  # a template must have no other session
-        copy_database(connection.settings_dict["NAME"], name)
         media = tmp_path_factory.mktemp("backup-media")
+        connections.close_all()  # a template must have no other session
+        try:
+            copy_database(connection.settings_dict["NAME"], name)
+        except DatabaseError:  # another session still holds the test database: migrate instead
+            drop_database(name)
+            run_sql("postgres", f'CREATE DATABASE "{name}"')
+            migrated = manage(name, media, "migrate", "--no-input")
+            assert migrated.returncode == 0, migrated.stderr
         loaded = manage(name, media, "load_demo", "--without-deliveries")
         assert loaded.returncode == 0, loaded.stderr
         yield name, media
