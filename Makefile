@@ -18,11 +18,19 @@ SERVE_ENV = DEBUG=0 SECRET_KEY_FILE=$(SECRET_KEY_FILE) HTTPS=$(HTTPS) \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} CATALOGUE_CACHE=$(CATALOGUE_CACHE) \
 	$(if $(filter 1,$(HTTPS)),,SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0)
 
-.PHONY: help install run serve demo test lint format check-migrations test-sqlite test-postgres clean
+# `make backup` / `make restore-drill`: backups of the configured PostgreSQL database (DATABASE_URL).
+BACKUP_DIR ?= var/backups
+BACKUP ?= $(lastword $(sort $(wildcard $(BACKUP_DIR)/registry-*.dump)))
+KEEP ?= 0
+BACKUP_ENV = $(if $(wildcard $(SECRET_KEY_FILE)),SECRET_KEY_FILE=$(SECRET_KEY_FILE))
+
+.PHONY: help install run serve demo backup restore-drill test lint format check-migrations test-sqlite test-postgres clean
 
 help:
 	@echo "make run            — создать окружение, применить миграции, загрузить демо и запустить на http://$(HOST):$(PORT)/"
 	@echo "make serve          — рабочий режим: DEBUG=0, gunicorn (2 × ядра + 1 процессов), WhiteNoise, обработчик фоновых заданий; HTTPS=1 за прокси с TLS"
+	@echo "make backup         — резервная копия базы PostgreSQL (DATABASE_URL) в $(BACKUP_DIR)/ с файлом показателей .json"
+	@echo "make restore-drill  — учебное восстановление последней копии (или BACKUP=файл) в новую базу с проверкой; KEEP=1 оставляет базу"
 	@echo "make test           — ruff, проверка миграций и все тесты на SQLite и PostgreSQL"
 	@echo "make test-sqlite    — тесты только на SQLite"
 	@echo "make test-postgres  — тесты только на PostgreSQL ($(PG_BASE_URL))"
@@ -65,6 +73,15 @@ demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py load_demo --admin
+
+# docs/deployment.md, "Backups". pg_dump in the custom format of the database DATABASE_URL names,
+# with its checksum and the registry's figures in <file>.json; the drill restores the newest one.
+backup: install
+	$(BACKUP_ENV) $(PY) manage.py backup_registry --output $(BACKUP_DIR)/
+
+restore-drill: install
+	@test -n "$(BACKUP)" || { echo "Нет резервных копий в $(BACKUP_DIR)/: сначала make backup, или укажите BACKUP=файл." >&2; exit 2; }
+	$(BACKUP_ENV) $(PY) manage.py restore_drill $(BACKUP) $(if $(filter 1,$(KEEP)),--keep)
 
 lint: install
 	$(VENV)/bin/ruff check .
