@@ -113,7 +113,7 @@ def audit_start(
         errors["service"] = ValidationError(
             _("Услуга «%(service)s» не предоставляется в офисе «%(office)s»."),
             code="service_not_in_office",
-            params={"service": service.short_name, "office": office.name},
+            params={"service": service.registry_number, "office": office.name},
         )
     if visited_at > timezone.now():
         errors["visited_at"] = ValidationError(
@@ -124,7 +124,7 @@ def audit_start(
         errors["service"] = ValidationError(
             _("У услуги «%(service)s» нет действующей редакции стандарта: проверять не с чем."),
             code="no_edition_in_force",
-            params={"service": service.short_name},
+            params={"service": service.registry_number},
         )
     if errors:
         raise ValidationError(errors)
