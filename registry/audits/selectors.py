@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DateField, Q, QuerySet
+from django.db.models import Avg, Count, DateField, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -96,7 +96,7 @@ def open_corrective_actions(body: ProviderBody) -> QuerySet[Finding]:
         Finding.objects.filter(audit__office__body=body, audit__status=AuditStatus.SUBMITTED)
         .exclude(status=FindingStatus.DONE)
         .select_related("audit__office", "audit__service", "item")
-        .order_by("due_date", "audit__visited_at", "item__order")
+        .order_by(F("due_date").asc(nulls_first=True), "audit__visited_at", "item__order")
     )
 
 
@@ -133,7 +133,7 @@ def findings_to_answer(user) -> QuerySet[Finding]:
     if not is_administrator(user):
         findings = findings.filter(audit__office__body_id__in=body_ids_with_role(user, *BODY_ROLES))
     return findings.select_related("audit__office__body", "audit__service", "item").order_by(
-        "due_date", "audit__visited_at", "item__order"
+        F("due_date").asc(nulls_first=True), "audit__visited_at", "item__order"
     )
 
 
