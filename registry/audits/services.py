@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from registry.audits.checklist import generate_checklist
 from registry.models import (
+    FROZEN_STATUSES,
     Answer,
     Audit,
     AuditItem,
@@ -40,6 +41,7 @@ from registry.models import (
     AuditStatus,
     CheckKind,
     DocumentSource,
+    Edition,
     Finding,
     FindingStatus,
     Office,
@@ -47,7 +49,6 @@ from registry.models import (
 )
 from registry.models.audits import score_of
 from registry.permissions import can_answer_findings, can_audit_office, can_edit_audit
-from registry.selectors import current_edition
 
 # A criterion scored 4 or 5 is met, as «хорошо» and «отлично» count as satisfied in «Ваш контроль».
 RATING_MET_FROM = 4
@@ -99,11 +100,22 @@ def documents_beyond_list(item: AuditItem) -> list[str]:
     return beyond
 
 
+def edition_in_force_on(service: Service, day: datetime.date) -> Edition | None:
+    """The edition in force on ``day``: the published or superseded one that took effect last on
+    or before it (an audit entered the day after the visit is checked against that day's standard)."""
+    return (
+        Edition.objects.filter(service=service, status__in=FROZEN_STATUSES, effective_date__lte=day)
+        .order_by("-effective_date", "-number")
+        .first()
+    )
+
+
 @transaction.atomic
 def audit_start(
     *, office: Office, service: Service, inspector, kind: str, visited_at: datetime.datetime
 ) -> Audit:
-    """A draft audit of ``service`` in ``office``, its checklist from the edition in force."""
+    """A draft audit of ``service`` in ``office``, its checklist from the edition in force on the
+    day of the visit."""
     if not can_audit_office(inspector, office):
         raise PermissionDenied(_("Вы не можете проверять офисы органа «%(body)s».") % {"body": office.body})
     errors = {}
@@ -119,10 +131,10 @@ def audit_start(
         errors["visited_at"] = ValidationError(
             _("Дата и время проверки не могут быть позже текущего момента."), code="visited_in_future"
         )
-    edition = current_edition(service)
+    edition = edition_in_force_on(service, timezone.localdate(visited_at))
     if edition is None and "service" not in errors:
         errors["service"] = ValidationError(
-            _("У услуги «%(service)s» нет действующей редакции стандарта: проверять не с чем."),
+            _("У услуги «%(service)s» в день проверки не было действующей редакции стандарта."),
             code="no_edition_in_force",
             params={"service": service.registry_number},
         )

@@ -37,7 +37,7 @@ def inspector_of(body=None, **fields):
 
 
 def a_moment_ago(**delta) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(**(delta or {"hours": 1}))
+    return timezone.now() - datetime.timedelta(**(delta or {"minutes": 1}))
 
 
 def item(audit, code):

@@ -1,10 +1,16 @@
 """The checklist of an audit comes from the edition of the standard in force."""
 
+import datetime
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from registry.audits.checklist import generate_checklist, sentences
 from registry.models import AuditKind, CheckKind, DocumentSource
 from registry.selectors import current_edition
+from registry.services import edition_approve, edition_publish, edition_submit
+from tests import factories
 from tests.audits.helpers import office_with_service, publish_new_edition, started
 
 pytestmark = pytest.mark.django_db
@@ -119,4 +125,26 @@ def test_sentences_split_at_full_stops_before_a_capital_letter_only():
     assert sentences("Стенд у входа, в т.ч. образцы. Зал ожидания.") == [
         "Стенд у входа, в т.ч. образцы",
         "Зал ожидания",
+    ]
+
+
+def test_an_audit_entered_later_is_checked_against_the_edition_in_force_on_the_day_of_the_visit(
+    office, body, inspector
+):
+    service = factories.service(provider=body)
+    first = factories.complete_edition(service)
+    a_month_ago = timezone.localdate() - datetime.timedelta(days=30)
+    edition_submit(edition=first, actor=None)
+    edition_approve(edition=first, actor=None, effective_date=a_month_ago)
+    edition_publish(edition=first, actor=None, effective_date=a_month_ago)
+    office.services.add(service)
+    publish_new_edition(service, queue_wait_minutes_submission=10)
+    last_week = started(office, service, inspector, visited_at=timezone.now() - datetime.timedelta(days=7))
+    assert last_week.edition == first
+    assert last_week.items.get(code="queue.submission").limit_minutes == 15
+    assert started(office, service, inspector).items.get(code="queue.submission").limit_minutes == 10
+    with pytest.raises(ValidationError) as caught:
+        started(office, service, inspector, visited_at=timezone.now() - datetime.timedelta(days=60))
+    assert caught.value.message_dict["service"] == [
+        f"У услуги «{service.registry_number}» в день проверки не было действующей редакции стандарта."
     ]

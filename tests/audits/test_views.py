@@ -19,7 +19,7 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def visited_value(moment=None):
-    return timezone.localtime(moment or timezone.now() - datetime.timedelta(hours=2)).strftime(
+    return timezone.localtime(moment or timezone.now() - datetime.timedelta(minutes=1)).strftime(
         "%Y-%m-%dT%H:%M"
     )
 
