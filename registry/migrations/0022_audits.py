@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveSmallIntegerField(verbose_name='порядок')),
                 ('code', models.CharField(max_length=64, verbose_name='код пункта')),
-                ('group', models.CharField(choices=[('premises', 'Помещение'), ('accessibility', 'Доступность для инвалидов'), ('information', 'Информирование заявителей'), ('documents', 'Документы'), ('queue', 'Очередь'), ('registration', 'Регистрация запроса'), ('mfc', 'Предоставление в МФЦ'), ('criteria', 'Критерии оценки (Постановление № 1284)')], max_length=16, verbose_name='раздел')),
+                ('group', models.CharField(choices=[('premises', 'Помещение'), ('accessibility', 'Доступность для инвалидов'), ('information', 'Информирование заявителей'), ('documents', 'Документы'), ('queue', 'Очередь'), ('registration', 'Регистрация запроса'), ('mfc', 'Предоставление в МФЦ'), ('criteria', 'Критерии оценки качества')], max_length=16, verbose_name='раздел')),
                 ('requirement', models.TextField(verbose_name='требование')),
                 ('statutory_item', models.PositiveSmallIntegerField(blank=True, help_text='Пусто — критерий Постановления № 1284 или сведения об офисе.', null=True, verbose_name='пункт ч. 1 ст. 14 210-ФЗ')),
                 ('basis', models.CharField(max_length=200, verbose_name='основание требования')),

@@ -116,7 +116,7 @@ class ItemGroup(models.TextChoices):
     QUEUE = "queue", _("Очередь")
     REGISTRATION = "registration", _("Регистрация запроса")
     MFC = "mfc", _("Предоставление в МФЦ")
-    CRITERIA = "criteria", _("Критерии оценки (Постановление № 1284)")
+    CRITERIA = "criteria", _("Критерии оценки качества")
 
 
 class CheckKind(models.TextChoices):

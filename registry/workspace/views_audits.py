@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -165,7 +166,7 @@ def _fill(request: HttpRequest, audit: Audit) -> HttpResponse:
                     messages.success(
                         request,
                         _("Проверка отправлена. Оценка: %(score)s %%, нарушений: %(findings)s.")
-                        % {"score": audit.score, "findings": audit.findings.count()},
+                        % {"score": number_format(audit.score, 1), "findings": audit.findings.count()},
                     )
                 else:
                     messages.success(request, _("Черновик проверки сохранён."))
