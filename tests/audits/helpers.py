@@ -7,11 +7,21 @@ from django.utils import timezone
 from registry.audits.services import ItemInput, audit_record, audit_start, audit_submit
 from registry.models import Office, Role
 from registry.services import edition_approve, edition_create_draft, edition_publish, edition_submit
+from tests import factories
 from tests.workspace.helpers import published_service, user_with
 
 
-def office_with_service(body, *, code="OFFICE-1", is_mfc=False):
-    service = published_service(body)
+def office_with_service(body, *, code="OFFICE-1", is_mfc=False, in_force_since=None):
+    """An office of ``body`` providing a new service whose first edition is in force since
+    ``in_force_since`` (today when not given)."""
+    if in_force_since is None:
+        service = published_service(body)
+    else:
+        service = factories.service(provider=body)
+        edition = factories.complete_edition(service)
+        edition_submit(edition=edition, actor=None)
+        edition_approve(edition=edition, actor=None, effective_date=in_force_since)
+        edition_publish(edition=edition, actor=None, effective_date=in_force_since)
     office = Office.objects.create(
         body=body, code=code, name=f"Офис {code}", address="г. Ульяновск, ул. Гончарова, д. 1", is_mfc=is_mfc
     )

@@ -28,6 +28,12 @@ def audit_with(office, service, inspector, met: int, not_met: int, visited_at):
     return filled(started(office, service, inspector, visited_at=visited_at), inspector, entries)
 
 
+@pytest.fixture
+def office_and_service(body):
+    """In force for two years: the audits of past months are checked against it."""
+    return office_with_service(body, in_force_since=timezone.localdate() - datetime.timedelta(days=730))
+
+
 def test_audit_scores_average_each_month_and_count_only_submitted_audits(office, service, inspector, body):
     audit_with(office, service, inspector, 1, 1, months_ago(2))  # 50 %
     audit_with(office, service, inspector, 3, 0, months_ago(2))  # 100 %
@@ -44,7 +50,9 @@ def test_audit_scores_average_each_month_and_count_only_submitted_audits(office,
 
 
 def test_audit_scores_narrow_to_a_body_and_an_office(office, service, inspector, body, other_body):
-    second_office, second_service = office_with_service(body, code="OFFICE-2")
+    second_office, second_service = office_with_service(
+        body, code="OFFICE-2", in_force_since=timezone.localdate() - datetime.timedelta(days=730)
+    )
     audit_with(office, service, inspector, 1, 0, months_ago(1))
     audit_with(second_office, second_service, inspector, 0, 1, months_ago(1))
     assert audit_scores(body=body)[-2].count == 2
