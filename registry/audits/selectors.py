@@ -109,22 +109,19 @@ def _base() -> QuerySet[Audit]:
     )
 
 
-def audits_of_inspector(user) -> QuerySet[Audit]:
-    """The audits an inspector works with: their own drafts, and the submitted audits of the
-    offices in their scope."""
-    scope = inspected_body_ids(user)
+def audits_visible_to(user) -> QuerySet[Audit]:
+    """The audits listed for a user: their own drafts; the submitted audits of the offices in
+    their scope as an inspector; the submitted audits of the offices of the bodies where they
+    are an official or reviewer. Administrators: every submitted audit and their own drafts."""
     submitted = Q(status=AuditStatus.SUBMITTED)
-    if scope is not ALL_BODIES:
-        submitted &= Q(office__body_id__in=scope)
-    return _base().filter(Q(inspector=user, status=AuditStatus.DRAFT) | submitted)
-
-
-def audits_of_bodies(user) -> QuerySet[Audit]:
-    """The submitted audits of the offices of the bodies where the user is an official or reviewer."""
-    audits = _base().filter(status=AuditStatus.SUBMITTED)
-    if is_administrator(user):
-        return audits
-    return audits.filter(office__body_id__in=body_ids_with_role(user, *BODY_ROLES))
+    visible = Q(inspector=user, status=AuditStatus.DRAFT)
+    scope = inspected_body_ids(user)
+    if scope is ALL_BODIES:
+        visible |= submitted
+    else:
+        staff_of = body_ids_with_role(user, *BODY_ROLES)
+        visible |= submitted & Q(office__body_id__in=scope | staff_of)
+    return _base().filter(visible)
 
 
 def findings_to_answer(user) -> QuerySet[Finding]:

@@ -52,9 +52,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     official = _may_see_body_audits(user)
     if not (inspector or official):
         raise PermissionDenied(_("Проверки видят проверяющие и должностные лица органов."))
-    audits = selectors.audits_of_inspector(user) if inspector else selectors.audits_of_bodies(user)
-    if inspector and official and not is_administrator(user):
-        audits = audits | selectors.audits_of_bodies(user)
+    audits = selectors.audits_visible_to(user)
     page = Paginator(audits.order_by("status", "-visited_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

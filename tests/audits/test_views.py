@@ -261,3 +261,25 @@ def test_a_user_holds_the_registry_wide_inspector_role_once():
     assert user.registry_memberships.get().body is None
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, role=Role.INSPECTOR, body=None)
+
+
+def test_an_inspector_of_one_body_and_official_of_another_lists_both_bodies_audits(
+    client, office, service, inspector, other_body
+):
+    foreign_office, foreign_service = office_with_service(other_body, code="FOREIGN")
+    anywhere = inspector_of(None)
+    ours = filled(
+        started(office, service, inspector), inspector, {"premises.1": ItemInput(answer=Answer.MET)}
+    )
+    theirs = filled(
+        started(foreign_office, foreign_service, anywhere),
+        anywhere,
+        {"premises.1": ItemInput(answer=Answer.MET)},
+    )
+    started(office, service, anywhere)  # another inspector's draft: never listed
+    both = inspector_of(office.body)
+    Membership.objects.create(user=both, role=Role.OFFICIAL, body=other_body)
+    client.force_login(both)
+    assert set(client.get(reverse("workspace:audits")).context["audits"]) == {ours, theirs}
+    client.force_login(inspector)
+    assert set(client.get(reverse("workspace:audits")).context["audits"]) == {ours}
