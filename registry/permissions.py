@@ -79,9 +79,9 @@ def body_ids_with_role(user: User, *roles: str) -> set[int]:
     """The bodies in which the user holds one of the roles (any body role when none is given)."""
     if not is_signed_in(user):
         return set()
-    memberships = Membership.objects.filter(user=user, body__isnull=False)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
+    # Not "any membership": an inspector of a body audits its offices, it does not work on its
+    # services (its drafts stay hidden from it).
+    memberships = Membership.objects.filter(user=user, body__isnull=False, role__in=roles or BODY_ROLES)
     return set(memberships.values_list("body_id", flat=True))
 
 

@@ -283,3 +283,16 @@ def test_an_inspector_of_one_body_and_official_of_another_lists_both_bodies_audi
     assert set(client.get(reverse("workspace:audits")).context["audits"]) == {ours, theirs}
     client.force_login(inspector)
     assert set(client.get(reverse("workspace:audits")).context["audits"]) == {ours}
+
+
+def test_an_inspector_of_a_body_does_not_work_on_its_services(client, body, inspector):
+    from registry.selectors import editions_visible_to, services_visible_to
+    from tests import factories
+
+    draft_only = factories.service(provider=body)
+    draft = factories.edition(draft_only)
+    assert draft_only not in services_visible_to(inspector)
+    assert draft not in editions_visible_to(inspector)
+    client.force_login(inspector)
+    assert client.get(reverse("workspace:dashboard")).context["has_roles"] is False
+    assert client.get(reverse("workspace:edition", args=[draft.pk])).status_code == 404
