@@ -27,6 +27,14 @@ from registry.models import (
 from registry.permissions import ALL_BODIES, inspected_body_ids
 
 MAX_MINUTES = 24 * 60
+# The scale of «Ваш контроль» (Постановление № 1284).
+RATING_CHOICES = (
+    ("1", _("1 — очень плохо")),
+    ("2", _("2 — плохо")),
+    ("3", _("3 — нормально")),
+    ("4", _("4 — хорошо")),
+    ("5", _("5 — отлично")),
+)
 NOT_RATED = ""
 
 
@@ -194,7 +202,7 @@ class ChecklistForm(forms.Form):
         if item.check_kind == CheckKind.RATING:
             self.fields[f"rating-{item.pk}"] = forms.TypedChoiceField(
                 label=_("Оценка"),
-                choices=[(NOT_RATED, _("не оценивалось"))] + [(str(n), str(n)) for n in range(1, 6)],
+                choices=[(NOT_RATED, _("не оценивалось")), *RATING_CHOICES],
                 coerce=int,
                 empty_value=None,
                 required=False,

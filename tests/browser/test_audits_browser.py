@@ -57,6 +57,8 @@ def test_the_inspector_fills_an_audit_and_the_official_answers_its_finding(live_
     audit = Audit.objects.get()
     rows = {row.code: f"#item-{row.pk}" for row in audit.items.all()}
     assert_accessible_at_both_sizes(page, "the checklist")
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(artifacts_dir / "audit-checklist-phone.png"), full_page=True)
     page.locator(rows["premises.1"]).get_by_role("radio", name="Соблюдено", exact=True).check()
     page.locator(rows["access.ramp"]).get_by_role("radio", name="Не соблюдено", exact=True).check()
     page.locator(rows["access.ramp"]).get_by_label("Примечание").fill("Пандус закрыт на ремонт")
@@ -73,10 +75,12 @@ def test_the_inspector_fills_an_audit_and_the_official_answers_its_finding(live_
     page.locator(rows["documents.asked"]).get_by_label(
         "Заявление о выдаче разрешения на строительство"
     ).check()
-    page.locator(rows["criteria.politeness"]).get_by_role("radio", name="5", exact=True).check()
+    page.locator(rows["criteria.politeness"]).get_by_role("radio", name="5 — отлично").check()
     page.get_by_role("button", name="Сохранить и отправить").click()
 
-    expect(page.locator(".message--success")).to_contain_text("Проверка отправлена. Оценка: 60,0 %, нарушений: 2.")
+    expect(page.locator(".message--success")).to_contain_text(
+        "Проверка отправлена. Оценка: 60,0 %, нарушений: 2."
+    )
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(artifacts_dir / "audit-submitted-phone.png"), full_page=True)
     assert_accessible_at_both_sizes(page, "the submitted audit")
