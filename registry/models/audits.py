@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models.sections import form_file_name
@@ -97,7 +98,7 @@ class Audit(models.Model):
         return _("Проверка № %(number)s: %(office)s, %(date)s") % {
             "number": self.pk,
             "office": self.office,
-            "date": self.visited_at.strftime("%d.%m.%Y"),
+            "date": timezone.localtime(self.visited_at).strftime("%d.%m.%Y"),
         }
 
     def get_absolute_url(self) -> str:

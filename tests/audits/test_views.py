@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -296,3 +297,27 @@ def test_an_inspector_of_a_body_does_not_work_on_its_services(client, body, insp
     client.force_login(inspector)
     assert client.get(reverse("workspace:dashboard")).context["has_roles"] is False
     assert client.get(reverse("workspace:edition", args=[draft.pk])).status_code == 404
+
+
+def test_the_audit_page_query_count_does_not_grow_with_findings(client, office, service, inspector, official):
+    few = filled(
+        started(office, service, inspector), inspector, {"access.ramp": ItemInput(answer=Answer.NOT_MET)}
+    )
+    codes = ["premises.1", "access.ramp", "access.parking", "stand.documents", "stand.term", "stand.fee"]
+    many = filled(
+        started(office, service, inspector),
+        inspector,
+        {code: ItemInput(answer=Answer.NOT_MET) for code in codes},
+    )
+    due = timezone.localdate() + datetime.timedelta(days=3)
+    from registry.audits.services import finding_answer
+
+    for finding in [*few.findings.all(), *many.findings.all()]:
+        finding_answer(finding=finding, actor=official, corrective_action="Исправить", due_date=due)
+    client.force_login(official)
+    counts = []
+    for audit in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(audit.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 14, counts
