@@ -121,6 +121,8 @@ def test_bad_checklist_input_names_the_row_and_nothing_is_written(client, office
             f"minutes-{rows['queue.submission']}": "-3",
             f"rating-{rows['criteria.comfort']}": "7",
             f"answer-{rows['premises.1']}": Answer.MET,
+            f"answer-{rows['stand.fee']}": "может быть",
+            f"documents-{rows['documents.asked']}": ["Паспорт"],
             f"photo-{rows['premises.1']}": SimpleUploadedFile(
                 "hall.jpg", b"<html><script>1</script>", "image/jpeg"
             ),
@@ -134,6 +136,14 @@ def test_bad_checklist_input_names_the_row_and_nothing_is_written(client, office
         in messages
     )
     assert "«Комфортность условий в помещении»: оценка — от 1 до 5." in messages
+    assert (
+        "«На стенде указана плата за услугу: услуга бесплатна»: выберите «соблюдено», «не соблюдено» "
+        "или «не проверялось»." in messages
+    )
+    assert any(
+        m.startswith("«Сотрудник запросил только документы") and "документа «Паспорт» нет в перечне." in m
+        for m in messages
+    )
     assert any(
         m.startswith("«Зал ожидания, места для заполнения запросов, информационные стенды», фотография:")
         and "файл «hall.jpg»" in m
