@@ -331,3 +331,11 @@ def test_the_audit_page_query_count_does_not_grow_with_findings(client, office, 
             assert client.get(audit.get_absolute_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 14, counts
+
+
+def test_the_dashboard_sends_an_inspector_to_the_audits(client):
+    client.force_login(inspector_of(None))
+    page = client.get(reverse("workspace:dashboard")).content.decode()
+    assert "Вы — проверяющий: услуги органов вы не ведёте." in page
+    assert f'href="{reverse("workspace:audits")}"' in page
+    assert "нет ролей ни в одном органе" not in page
