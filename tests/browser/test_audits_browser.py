@@ -44,7 +44,7 @@ def test_the_inspector_fills_an_audit_and_the_official_answers_its_finding(live_
     user_with(Role.OFFICIAL, body, username="official", first_name="Ольга", last_name="Петрова")
 
     sign_in(page, live_server.url, "inspector")
-    page.get_by_role("link", name="Проверки").click()
+    page.get_by_role("link", name="Проверки", exact=True).click()
     expect(page.get_by_role("heading", name="Проверки «тайный покупатель»", level=1)).to_be_visible()
     page.get_by_role("link", name="Начать проверку").click()
     assert_accessible_at_both_sizes(page, "start an audit")
@@ -90,7 +90,7 @@ def test_the_inspector_fills_an_audit_and_the_official_answers_its_finding(live_
     page.get_by_role("button", name="Выйти").click()
 
     sign_in(page, live_server.url, "official")
-    page.get_by_role("link", name="Проверки").click()
+    page.get_by_role("link", name="Проверки", exact=True).click()
     page.get_by_role("link", name=re.compile("Открытых корректирующих мер: 2")).click()
     expect(page.get_by_role("heading", name="Открытые корректирующие меры", level=1)).to_be_visible()
     assert_accessible_at_both_sizes(page, "open corrective actions")
