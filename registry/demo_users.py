@@ -1,4 +1,5 @@
-"""Demo officials and reviewers of two demo bodies (``manage.py load_demo --admin``, DEBUG only).
+"""Demo officials and reviewers of two demo bodies, and a registry-wide inspector who audits the
+offices of every body (``manage.py load_demo --admin``, DEBUG only).
 
 Every account's password is ``demo``: local demonstration only, never a real server."""
 
@@ -17,7 +18,7 @@ class DemoUser:
     username: str
     first_name: str
     last_name: str
-    body_ogrn: str
+    body_ogrn: str | None  # None: a role over the whole registry
     role: str
 
 
@@ -29,7 +30,9 @@ DEMO_USERS = (
     DemoUser("mvd_reviewer", "Роман", "Сидоров", MVD, Role.REVIEWER),
     DemoUser("ul_official", "Ирина", "Кузнецова", ULYANOVSK, Role.OFFICIAL),
     DemoUser("ul_reviewer", "Андрей", "Волков", ULYANOVSK, Role.REVIEWER),
+    DemoUser("inspector", "Инна", "Смирнова", None, Role.INSPECTOR),
 )
+DEMO_INSPECTOR = "inspector"
 
 
 def ensure_demo_users() -> list[str]:
@@ -39,7 +42,7 @@ def ensure_demo_users() -> list[str]:
     user_model = get_user_model()
     lines = []
     for demo in DEMO_USERS:
-        body = ProviderBody.objects.get(ogrn=demo.body_ogrn)
+        body = ProviderBody.objects.get(ogrn=demo.body_ogrn) if demo.body_ogrn else None
         user, created = user_model._default_manager.get_or_create(
             username=demo.username,
             defaults={"first_name": demo.first_name, "last_name": demo.last_name, "is_active": True},
@@ -61,7 +64,7 @@ def ensure_demo_users() -> list[str]:
                     "username": demo.username,
                     "password": DEMO_PASSWORD,
                     "role": Role(demo.role).label,
-                    "body": body.short_name or body.full_name,
+                    "body": (body.short_name or body.full_name) if body else _("все органы"),
                 }
             )
     if not lines:

@@ -9,7 +9,11 @@ events have no actor. Roles are memberships (registry.models.access):
 - reviewer of a body: rejects, approves and publishes editions of its body, withdraws and
   restores its services; never approves or publishes an edition it authored (four eyes);
 - administrator (a superuser or the administrator role): everything, anywhere;
-- anyone, anonymous included: reads published and superseded editions.
+- anyone, anonymous included: reads published and superseded editions;
+- inspector of a body (mystery-shopper audits): audits that body's offices; an inspector without
+  a body audits the offices of every body. A draft audit is seen by its inspector only (the
+  check is unannounced); a submitted one also by the officials and reviewers of the office's
+  body, who answer its findings with corrective actions. Administrators may do both.
 
 An edition's authors are the user who created it and every user who edited or submitted it
 (the audit trail records them); any of them is refused the approval and the publication.
@@ -23,11 +27,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
+    BODY_ROLES,
     FROZEN_STATUSES,
+    Audit,
     AuditEvent,
     AuditEventKind,
     Edition,
     Membership,
+    Office,
     ProviderBody,
     Role,
     Service,
@@ -72,9 +79,9 @@ def body_ids_with_role(user: User, *roles: str) -> set[int]:
     """The bodies in which the user holds one of the roles (any body role when none is given)."""
     if not is_signed_in(user):
         return set()
-    memberships = Membership.objects.filter(user=user, body__isnull=False)
-    if roles:
-        memberships = memberships.filter(role__in=roles)
+    # Not "any membership": an inspector of a body audits its offices, it does not work on its
+    # services (its drafts stay hidden from it).
+    memberships = Membership.objects.filter(user=user, body__isnull=False, role__in=roles or BODY_ROLES)
     return set(memberships.values_list("body_id", flat=True))
 
 
@@ -148,6 +155,58 @@ def can_publish_edition(user: User, edition: Edition) -> bool:
 
 def can_withdraw_service(user: User, service: Service) -> bool:
     return is_administrator(user) or has_role_in(user, service.provider_id, Role.REVIEWER)
+
+
+ALL_BODIES = None
+
+
+def inspected_body_ids(user: User) -> set[int] | None:
+    """The bodies whose offices the user may audit: ``ALL_BODIES`` (None) for a registry-wide
+    inspector and an administrator, an empty set for anyone who is no inspector."""
+    if is_administrator(user):
+        return ALL_BODIES
+    if not is_signed_in(user):
+        return set()
+    memberships = list(
+        Membership.objects.filter(user=user, role=Role.INSPECTOR).values_list("body_id", flat=True)
+    )
+    if None in memberships:
+        return ALL_BODIES
+    return set(memberships)
+
+
+def is_inspector(user: User) -> bool:
+    scope = inspected_body_ids(user)
+    return scope is ALL_BODIES or bool(scope)
+
+
+def can_audit_office(user: User, office: Office) -> bool:
+    scope = inspected_body_ids(user)
+    return scope is ALL_BODIES or office.body_id in scope
+
+
+def can_edit_audit(user: User, audit: Audit) -> bool:
+    """A draft is completed by its own inspector, while the office is still in the inspector's scope."""
+    if not is_signed_in(user) or not audit.is_draft:
+        return is_system(user) and audit.is_draft
+    return audit.inspector_id == user.pk and can_audit_office(user, audit.office)
+
+
+def can_view_audit(user: User, audit: Audit) -> bool:
+    if is_administrator(user):
+        return True
+    if not is_signed_in(user):
+        return False
+    if audit.is_draft:
+        return audit.inspector_id == user.pk
+    return can_audit_office(user, audit.office) or has_role_in(user, audit.office.body_id, *BODY_ROLES)
+
+
+def can_answer_findings(user: User, audit: Audit) -> bool:
+    """Officials and reviewers of the audited office's body answer its findings."""
+    if audit.is_draft:
+        return False
+    return is_administrator(user) or has_role_in(user, audit.office.body_id, *BODY_ROLES)
 
 
 def _service_of(target: Service | Edition) -> Service:

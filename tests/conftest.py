@@ -40,7 +40,7 @@ def demo_registry(django_db_setup, django_db_blocker, demo_media):
 
     from registry.demo import load_demo
     from registry.demo_users import ensure_demo_users
-    from registry.management.commands.load_demo import ensure_demo_admin
+    from registry.management.commands.load_demo import ensure_demo_admin, ensure_demo_audits
 
     with (
         django_db_blocker.unblock(),
@@ -50,5 +50,6 @@ def demo_registry(django_db_setup, django_db_blocker, demo_media):
         load_demo()
         ensure_demo_admin()
         ensure_demo_users()
+        ensure_demo_audits()
         yield {user.username: user for user in get_user_model().objects.all()}
         transaction.set_rollback(True)

@@ -37,7 +37,9 @@ class Allowed:
 
 
 ANONYMOUS = "anonymous"
-ALL = frozenset({ANONYMOUS, "mvd_official", "mvd_reviewer", "ul_official", "ul_reviewer", "admin"})
+ALL = frozenset(
+    {ANONYMOUS, "mvd_official", "mvd_reviewer", "ul_official", "ul_reviewer", "inspector", "admin"}
+)
 # Each crawl: who is signed in (None: nobody) and where they start. The administrator's two
 # starts are crawled apart, so that the admin's many pages do not use up the workspace's bound.
 ALLOWED = (
@@ -62,6 +64,7 @@ CRAWLS = {
     "mvd_reviewer from the workspace": ("mvd_reviewer", "/workspace/"),
     "ul_official from the workspace": ("ul_official", "/workspace/"),
     "ul_reviewer from the workspace": ("ul_reviewer", "/workspace/"),
+    "inspector from the audits": ("inspector", "/workspace/audits/"),
     "admin from the admin index": ("admin", "/admin/"),
     "admin from the workspace": ("admin", "/workspace/"),
 }

@@ -1,5 +1,16 @@
 from registry.models.access import BODY_ROLES, Membership, Role
 from registry.models.audit import AuditEvent, AuditEventKind
+from registry.models.audits import (
+    Answer,
+    Audit,
+    AuditItem,
+    AuditKind,
+    AuditStatus,
+    CheckKind,
+    Finding,
+    FindingStatus,
+    ItemGroup,
+)
 from registry.models.bodies import ProviderBody
 from registry.models.calendar import CalendarDay, CalendarDayKind
 from registry.models.changes import ChangeKind, ChangeLog
@@ -62,7 +73,16 @@ __all__ = [
     "BODY_ROLES",
     "FROZEN_STATUSES",
     "OPEN_STATUSES",
+    "Answer",
     "ApplicantAttribute",
+    "Audit",
+    "AuditItem",
+    "AuditKind",
+    "AuditStatus",
+    "CheckKind",
+    "Finding",
+    "FindingStatus",
+    "ItemGroup",
     "ApplicantCategory",
     "CalendarDay",
     "CalendarDayKind",

@@ -1,4 +1,7 @@
-"""Who may do what: a user's role in a provider body, or a registry administrator."""
+"""Who may do what: a user's role in a provider body, or a registry administrator.
+
+An inspector (проверяющий, «тайный покупатель») holds the role in one body, and audits that
+body's offices only, or without a body, and audits the offices of every body."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,15 +14,17 @@ class Role(models.TextChoices):
     OFFICIAL = "official", _("Должностное лицо органа")
     REVIEWER = "reviewer", _("Согласующий")
     ADMINISTRATOR = "administrator", _("Администратор реестра")
+    INSPECTOR = "inspector", _("Проверяющий (тайный покупатель)")
 
 
 BODY_ROLES = (Role.OFFICIAL, Role.REVIEWER)
 
 
 class Membership(models.Model):
-    """A role of a user: official or reviewer of one provider body, or administrator of the
-    whole registry (no body). A user may hold several: official of one body, reviewer of
-    another. Django superusers are administrators without a membership."""
+    """A role of a user: official or reviewer of one provider body, administrator of the
+    whole registry (no body), or inspector of one body's offices or, without a body, of all.
+    A user may hold several: official of one body, reviewer of another. Django superusers are
+    administrators without a membership."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -34,7 +39,9 @@ class Membership(models.Model):
         null=True,
         blank=True,
         related_name="memberships",
-        help_text=_("Пусто — только для администратора реестра."),
+        help_text=_(
+            "Пусто — для администратора реестра и для проверяющего, который проверяет офисы всех органов."
+        ),
     )
     role = models.CharField(_("роль"), max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(_("назначена"), auto_now_add=True)
@@ -50,9 +57,16 @@ class Membership(models.Model):
                 condition=Q(role=Role.ADMINISTRATOR),
                 name="membership_unique_administrator",
             ),
+            # NULLs are distinct in a unique index: the registry-wide inspector needs its own.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role=Role.INSPECTOR, body__isnull=True),
+                name="membership_unique_registry_inspector",
+            ),
             models.CheckConstraint(
                 condition=(Q(role=Role.ADMINISTRATOR) & Q(body__isnull=True))
-                | (Q(role__in=BODY_ROLES) & Q(body__isnull=False)),
+                | (Q(role__in=BODY_ROLES) & Q(body__isnull=False))
+                | Q(role=Role.INSPECTOR),
                 name="membership_body_matches_role",
             ),
         ]

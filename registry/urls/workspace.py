@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("registry.workspace.urls_editor")),
     path("", include("registry.workspace.urls_compliance")),
     path("", include("registry.workspace.urls_jobs")),
+    path("", include("registry.workspace.urls_audits")),
 ]

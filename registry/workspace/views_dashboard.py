@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from registry.models import Role
-from registry.permissions import body_ids_with_role, is_administrator
+from registry.permissions import body_ids_with_role, is_administrator, is_inspector
 from registry.workspace import selectors
 from registry.workspace.forms_actions import ERRORS_NO, ERRORS_YES, DashboardFilterForm
 from registry.workspace.views_deliveries import may_upload as may_upload_deliveries
@@ -57,6 +57,7 @@ def dashboard(request):
             "filtered": any(filters.get(name) for name in ("q", "status", "category", "errors")),
             "query": query.urlencode(),
             "has_roles": selectors.can_use_workspace(user),
+            "is_inspector": is_inspector(user),
             "queue_counts": selectors.queue_counts(user) if selectors.is_reviewer(user) else None,
             "service_create_url": service_create_url(user),
             "deliveries_upload_url": reverse("workspace:deliveries_upload")

@@ -1,5 +1,6 @@
 """``manage.py load_demo [--admin] [--without-deliveries]``: the reference data, the demo registry
-and the demo offices' delivery records, idempotently."""
+and the demo offices' delivery records, idempotently; with ``--admin`` also the demo users and the
+demo inspector's mystery-shopper audits."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,9 +8,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registry.audits.demo import store_demo_audits
 from registry.deliveries import generator
 from registry.demo import FixtureError, load_demo
-from registry.demo_users import ensure_demo_users
+from registry.demo_users import DEMO_INSPECTOR, ensure_demo_users
 from registry.management.commands.generate_deliveries import demo_period, summary_line
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -28,8 +30,9 @@ class Command(BaseCommand):
             action="store_true",
             help=_(
                 "Создать также суперпользователя admin с паролем admin и демо-пользователей "
-                "органов (должностных лиц и согласующих) с паролем demo (только для локальной "
-                "демонстрации, при DEBUG=1)."
+                "органов (должностных лиц и согласующих) и проверяющего с паролем demo, а также "
+                "демонстрационные проверки «тайный покупатель» (только для локальной демонстрации, "
+                "при DEBUG=1)."
             ),
         )
         parser.add_argument(
@@ -53,6 +56,7 @@ class Command(BaseCommand):
                 deliveries = None if options["without_deliveries"] else generator.store_generated()
                 admin_outcome = ensure_demo_admin() if options["admin"] else None
                 user_lines = ensure_demo_users() if options["admin"] else []
+                audits = ensure_demo_audits() if options["admin"] else None
         except FixtureError as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():
@@ -63,7 +67,20 @@ class Command(BaseCommand):
             self.stdout.write(admin_outcome)
         for line in user_lines:
             self.stdout.write(line)
+        if audits is not None:
+            self.stdout.write(
+                _("Проверки «тайный покупатель»: создано %(count)s.") % {"count": audits}
+                if audits
+                else _("Проверки «тайный покупатель» уже есть, изменений нет.")
+            )
         self.stdout.write(self.style.SUCCESS(_("Демонстрационный реестр загружен.")))
+
+
+def ensure_demo_audits() -> int:
+    """The demo inspector's audits of the demo offices (after the demo users, whose officials
+    answer the findings)."""
+    inspector = get_user_model()._default_manager.get(username=DEMO_INSPECTOR)
+    return store_demo_audits(inspector=inspector)
 
 
 def ensure_demo_admin() -> str:
