@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,7 +19,9 @@ from registry.jobs.services import JobRefused, confirm_import, report_path, star
 from registry.models import JobKind, JobState
 from registry.permissions import is_administrator
 
-REFRESH_SECONDS = 2
+# Without JavaScript the running job's page reloads itself this often (a <noscript> refresh);
+# with it, job-progress.js moves the bar in place from ``status`` and reloads once, at the end.
+REFRESH_SECONDS = 5
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -71,6 +73,35 @@ def jobs(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/jobs.html", context, status=status)
 
 
+def progress_status(item) -> dict:
+    """The running job's figures, in the words the page shows them (the page and its script)."""
+    if item.state == JobState.QUEUED:
+        label = _("Задание ждёт своей очереди.")
+    elif item.total:
+        label = _("Обработано %(done)s из %(total)s (%(percent)s %%)") % {
+            "done": item.done,
+            "total": item.total,
+            "percent": item.percent,
+        }
+    else:
+        label = _("Выполняется…")
+    return {
+        "state": item.state,
+        "state_label": str(item.get_state_display()),
+        "finished": item.finished,
+        "stage": item.stage,
+        "done": item.done,
+        "total": item.total,
+        "percent": item.percent,
+        "label": label,
+    }
+
+
+@login_required
+def status(request: HttpRequest, job_id) -> JsonResponse:
+    return JsonResponse(progress_status(job_of(request.user, job_id)))
+
+
 @login_required
 def job(request: HttpRequest, job_id) -> HttpResponse:
     item = job_of(request.user, job_id)
@@ -81,6 +112,7 @@ def job(request: HttpRequest, job_id) -> HttpResponse:
         report = mark_safe(path.read_text(encoding="utf-8"))  # noqa: S308
     context = {
         "job": item,
+        "status": progress_status(item),
         "report": report,
         "refresh": None if item.finished else REFRESH_SECONDS,
         "may_confirm": item.kind == JobKind.IMPORT_CHECK

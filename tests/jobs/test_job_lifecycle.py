@@ -60,7 +60,12 @@ def test_a_large_file_is_checked_then_loaded_in_the_background(demo, client):
     check = BackgroundJob.objects.get(kind=JobKind.IMPORT_CHECK)
     assert response.status_code == 302 and response["Location"] == reverse("workspace:job", args=[check.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "в очереди" in page and 'http-equiv="refresh"' in page and "Задание ждёт своей очереди" in page
+    assert "в очереди" in page and "Задание ждёт своей очереди" in page
+    # Without JavaScript the page refreshes itself; with it, the script reads the status.
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert "registry/job-progress.js" in page
+    status = client.get(reverse("workspace:job_status", args=[check.pk])).json()
+    assert status["state_label"] == "в очереди" and status["finished"] is False
     assert check.title == "Проверка файла «federal.xml»" and check.attempts == 1
 
     editions_before = Edition.objects.count()
@@ -74,7 +79,9 @@ def test_a_large_file_is_checked_then_loaded_in_the_background(demo, client):
     assert check.total == check.done and check.done >= 1
     assert Edition.objects.count() == editions_before  # a check writes nothing
     page = client.get(reverse("workspace:job", args=[check.pk])).content.decode()
-    assert 'http-equiv="refresh"' not in page
+    assert 'http-equiv="refresh"' not in page and "job-progress.js" not in page
+    status = client.get(reverse("workspace:job_status", args=[check.pk])).json()
+    assert status["finished"] is True and status["done"] == status["total"] == check.total
     assert "Ошибок нет. Пробная загрузка: ничего не записано." in page
     assert service.registry_number in page and "Подтвердить загрузку" in page
 
@@ -225,3 +232,24 @@ def test_the_whole_registry_export_is_downloaded_by_whoever_asked_only(demo, cli
 def test_jobs_pages_need_a_signed_in_user(client):
     response = client.get(reverse("workspace:jobs"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_running_job_shows_its_bar(demo, client):
+    user = user_with_role("official", Role.OFFICIAL, Service.objects.first().provider)
+    job = start_export(user, file_format="xml")
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, done=3, total=10, stage="Выгрузка услуг", heartbeat_at=timezone.now()
+    )
+    client.force_login(user)
+    page = client.get(reverse("workspace:job", args=[job.pk])).content.decode()
+    assert "Обработано 3 из 10 (30 %)" in page and '<progress id="job-bar" max="10" value="3">' in page
+    assert client.get(reverse("workspace:job_status", args=[job.pk])).json() == {
+        "state": "running",
+        "state_label": "выполняется",
+        "finished": False,
+        "stage": "Выгрузка услуг",
+        "done": 3,
+        "total": 10,
+        "percent": 30,
+        "label": "Обработано 3 из 10 (30 %)",
+    }
