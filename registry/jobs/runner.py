@@ -199,7 +199,54 @@ def _export(job: BackgroundJob, progress: JobProgress) -> Outcome:
     return Outcome(summary=summary, result_path=str(target), result_name=name)
 
 
+def _deliveries(job: BackgroundJob, progress: JobProgress, *, dry_run: bool) -> Outcome:
+    from registry.deliveries.intake import intake_file
+
+    parameters = job.parameters
+    path, name = Path(parameters["path"]), parameters["name"]
+    if not path.is_file():
+        raise JobFailure(_("Файл «%(name)s» больше не хранится: загрузите его ещё раз.") % {"name": name})
+    scope = parameters.get("scope")
+    # The bar: the share of the file read (its rows are known only at its end), in per cent.
+    progress.update(
+        total=100, done=0, stage=_("Проверка строк файла") if dry_run else _("Загрузка строк файла")
+    )
+    progress.flush()
+
+    def told(rows: int, share: float | None) -> None:
+        progress.update(
+            done=int(share * 100) if share is not None else None,
+            stage=_("Прочитано строк: %(rows)s") % {"rows": rows},
+        )
+
+    report = intake_file(
+        path,
+        file_name=name,
+        scope_body_ids=None if scope is None else set(scope),
+        dry_run=dry_run,
+        progress=told,
+    )
+    progress.update(done=100, stage=_("Составление отчёта"))
+    progress.flush()
+    html = render_to_string("workspace/_deliveries_report_body.html", {"report": report})
+    report_path(job).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    report_path(job).write_text(html, encoding="utf-8")
+    if not dry_run or not report.ok:
+        path.unlink(missing_ok=True)
+    return Outcome(summary=str(report.summary), ok=report.ok)
+
+
+def _deliveries_check(job: BackgroundJob, progress: JobProgress) -> Outcome:
+    return _deliveries(job, progress, dry_run=True)
+
+
+def _deliveries_apply(job: BackgroundJob, progress: JobProgress) -> Outcome:
+    return _deliveries(job, progress, dry_run=False)
+
+
 WORK = {
+    JobKind.DELIVERIES_CHECK: _deliveries_check,
+    JobKind.DELIVERIES_APPLY: _deliveries_apply,
     JobKind.IMPORT_CHECK: _check,
     JobKind.IMPORT_APPLY: _apply,
     JobKind.EXPORT: _export,

@@ -15,10 +15,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from registry.exchange.selectors import CONTENT_DRAFTS, CONTENT_PUBLISHED, ExportRequest
 from registry.jobs.tasks import run_job
-from registry.models import BackgroundJob, JobKind, JobState
+from registry.models import LOAD_AFTER_CHECK, BackgroundJob, JobKind, JobState
 from registry.permissions import is_administrator
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,16 @@ def _enqueue(job: BackgroundJob, *, stage: str = "") -> None:
     job.save(update_fields=["task_id"])
 
 
+def _store_upload(job: BackgroundJob, upload) -> Path:
+    folder = job_dir(job)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / UPLOAD_NAME
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return path
+
+
 @transaction.atomic
 def start_import_check(user, upload, *, publish: bool) -> BackgroundJob:
     """An uploaded exchange file, checked by the worker (a dry run: nothing written)."""
@@ -62,34 +73,53 @@ def start_import_check(user, upload, *, publish: bool) -> BackgroundJob:
         requested_by=user,
         title=_("Проверка файла «%(name)s»") % {"name": upload.name},
     )
-    folder = job_dir(job)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / UPLOAD_NAME
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    job.parameters = {"path": str(path), "name": upload.name, "publish": bool(publish)}
+    job.parameters = {"path": str(_store_upload(job, upload)), "name": upload.name, "publish": bool(publish)}
     _enqueue(job)
     return job
 
 
+@transaction.atomic
+def start_deliveries_check(user, upload, *, scope_body_ids: set[int] | None) -> BackgroundJob:
+    """An uploaded file of delivery records, checked by the worker (nothing written).
+    ``scope_body_ids``: the bodies whose services the uploader may report (None: any)."""
+    job = BackgroundJob(
+        kind=JobKind.DELIVERIES_CHECK,
+        requested_by=user,
+        title=_("Проверка сведений «%(name)s»") % {"name": upload.name},
+    )
+    job.parameters = {
+        "path": str(_store_upload(job, upload)),
+        "name": upload.name,
+        "scope": None if scope_body_ids is None else sorted(scope_body_ids),
+    }
+    _enqueue(job)
+    return job
+
+
+LOAD_TITLES = {
+    JobKind.IMPORT_APPLY: _lazy("Загрузка файла «%(name)s»"),
+    JobKind.DELIVERIES_APPLY: _lazy("Загрузка сведений «%(name)s»"),
+}
+
+
 def confirm_import(check: BackgroundJob, user) -> BackgroundJob:
-    """The load of a file whose check passed: a job of its own. Confirming twice (a double
-    click) gives the same load, not a second one."""
+    """The load of a file whose check passed: a job of its own, on the same file and with the
+    same scope. Confirming twice (a double click) gives the same load, not a second one."""
     with transaction.atomic():
         check = BackgroundJob.objects.select_for_update().get(pk=check.pk)
         if check.confirmed_by_job_id:
             return check.confirmed_by_job
-        if check.kind != JobKind.IMPORT_CHECK or check.state != JobState.DONE or not check.ok:
+        if check.kind not in LOAD_AFTER_CHECK or check.state != JobState.DONE or not check.ok:
             raise JobRefused(_("Загрузить можно только файл, проверка которого закончена без ошибок."))
         if not Path(check.parameters["path"]).is_file():
             raise JobRefused(_("Проверенный файл больше не хранится: загрузите его ещё раз."))
         if check.parameters.get("publish") and not is_administrator(user):
             raise JobRefused(_("Публиковать при загрузке может только администратор реестра."))
+        kind = LOAD_AFTER_CHECK[check.kind]
         load = BackgroundJob(
-            kind=JobKind.IMPORT_APPLY,
+            kind=kind,
             requested_by=user,
-            title=_("Загрузка файла «%(name)s»") % {"name": check.parameters["name"]},
+            title=str(LOAD_TITLES[kind]) % {"name": check.parameters["name"]},
             parameters=dict(check.parameters),
         )
         _enqueue(load)
@@ -181,7 +211,7 @@ def prune(*, now: datetime.datetime) -> int:
         if job.result_path:
             BackgroundJob.objects.filter(pk=job.pk).update(result_path="")
     unconfirmed = BackgroundJob.objects.filter(
-        kind=JobKind.IMPORT_CHECK,
+        kind__in=tuple(LOAD_AFTER_CHECK),
         state=JobState.DONE,
         confirmed_by_job__isnull=True,
         finished_at__lt=now - UNCONFIRMED_MAX_AGE,

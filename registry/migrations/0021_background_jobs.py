@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='BackgroundJob',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('import_check', 'Проверка файла обмена'), ('import_apply', 'Загрузка файла обмена'), ('export', 'Выгрузка реестра')], max_length=20, verbose_name='вид')),
+                ('kind', models.CharField(choices=[('import_check', 'Проверка файла обмена'), ('import_apply', 'Загрузка файла обмена'), ('export', 'Выгрузка реестра'), ('deliveries_check', 'Проверка сведений о предоставлении услуг'), ('deliveries_apply', 'Загрузка сведений о предоставлении услуг')], max_length=20, verbose_name='вид')),
                 ('title', models.CharField(max_length=300, verbose_name='что делается')),
                 ('parameters', models.JSONField(default=dict, verbose_name='параметры')),
                 ('state', models.CharField(choices=[('queued', 'в очереди'), ('running', 'выполняется'), ('done', 'готово'), ('failed', 'не выполнено')], default='queued', max_length=10, verbose_name='состояние')),

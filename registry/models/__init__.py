@@ -29,7 +29,14 @@ from registry.models.editions import (
     RegistrationTerm,
     status_transition,
 )
-from registry.models.jobs import FINISHED_STATES, BackgroundJob, JobKind, JobState
+from registry.models.jobs import (
+    FILE_SHARE_KINDS,
+    FINISHED_STATES,
+    LOAD_AFTER_CHECK,
+    BackgroundJob,
+    JobKind,
+    JobState,
+)
 from registry.models.offices import Office
 from registry.models.reference import (
     ApplicantCategory,
@@ -63,7 +70,9 @@ from registry.models.sessions import LoginFailures, OfficialSession, SignIn
 from registry.models.variants import ApplicantAttribute, AttributeValue, Variant
 
 __all__ = [
+    "FILE_SHARE_KINDS",
     "FINISHED_STATES",
+    "LOAD_AFTER_CHECK",
     "BackgroundJob",
     "JobKind",
     "JobState",

@@ -20,6 +20,17 @@ class JobKind(models.TextChoices):
     IMPORT_CHECK = "import_check", _("Проверка файла обмена")
     IMPORT_APPLY = "import_apply", _("Загрузка файла обмена")
     EXPORT = "export", _("Выгрузка реестра")
+    DELIVERIES_CHECK = "deliveries_check", _("Проверка сведений о предоставлении услуг")
+    DELIVERIES_APPLY = "deliveries_apply", _("Загрузка сведений о предоставлении услуг")
+
+
+# A check that passed is confirmed by a job of this kind, on the same file.
+LOAD_AFTER_CHECK = {
+    JobKind.IMPORT_CHECK: JobKind.IMPORT_APPLY,
+    JobKind.DELIVERIES_CHECK: JobKind.DELIVERIES_APPLY,
+}
+# Kinds whose bar counts a share of the file read (rows are not known before the end).
+FILE_SHARE_KINDS = (JobKind.DELIVERIES_CHECK, JobKind.DELIVERIES_APPLY)
 
 
 class JobState(models.TextChoices):

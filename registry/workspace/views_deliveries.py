@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from registry.deliveries.intake import intake_file
 from registry.deliveries.intake.columns import COLUMNS
 from registry.exchange.safety import MAX_XLSX_BYTES, MAX_XML_BYTES
+from registry.jobs.services import start_deliveries_check
 from registry.models import Role
 from registry.permissions import body_ids_with_role, is_administrator
 
@@ -120,6 +122,10 @@ def deliveries_upload(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return _render_form(request, form, status=400)
         upload = form.cleaned_data["file"]
+        if upload.size > settings.JOBS_INLINE_MAX_BYTES:
+            # A file of a million rows is checked by the worker; the official follows its page.
+            job = start_deliveries_check(request.user, upload, scope_body_ids=scope)
+            return redirect("workspace:job", job_id=job.pk)
         path = _store(upload)
         report = intake_file(path, file_name=upload.name, scope_body_ids=scope, dry_run=True)
         token = None

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from registry.exchange.selectors import CONTENT_DRAFTS, CONTENT_PUBLISHED
 from registry.jobs.selectors import job_of, jobs_of
 from registry.jobs.services import JobRefused, confirm_import, report_path, start_export
-from registry.models import JobKind, JobState
+from registry.models import FILE_SHARE_KINDS, LOAD_AFTER_CHECK, JobState
 from registry.permissions import is_administrator
 
 # Without JavaScript the running job's page reloads itself this often (a <noscript> refresh);
@@ -77,6 +77,8 @@ def progress_status(item) -> dict:
     """The running job's figures, in the words the page shows them (the page and its script)."""
     if item.state == JobState.QUEUED:
         label = _("Задание ждёт своей очереди.")
+    elif item.kind in FILE_SHARE_KINDS:
+        label = _("Прочитано %(percent)s %% файла") % {"percent": item.percent or 0}
     elif item.total:
         label = _("Обработано %(done)s из %(total)s (%(percent)s %%)") % {
             "done": item.done,
@@ -115,7 +117,7 @@ def job(request: HttpRequest, job_id) -> HttpResponse:
         "status": progress_status(item),
         "report": report,
         "refresh": None if item.finished else REFRESH_SECONDS,
-        "may_confirm": item.kind == JobKind.IMPORT_CHECK
+        "may_confirm": item.kind in LOAD_AFTER_CHECK
         and item.state == JobState.DONE
         and item.ok
         and not item.confirmed_by_job_id,

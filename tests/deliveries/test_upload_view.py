@@ -77,3 +77,59 @@ def test_an_administrator_uploads_for_any_body(client, world, tmp_path):
     text = page.content.decode()
     assert "Проверка пройдена: 2 строки без ошибок." in text
     assert 'name="confirm"' in text
+
+
+def test_a_large_file_is_checked_and_stored_by_the_worker(client, official, world, tmp_path, settings):
+    """Over JOBS_INLINE_MAX_BYTES the file goes to the background worker: the official follows
+    the job's page, reads the same report, confirms, and the records are stored — the scope of
+    the uploader's bodies goes with the file."""
+    import io
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from registry.models import BackgroundJob, DeliveryRecord, JobKind, JobState
+
+    settings.JOBS_DIR = tmp_path / "jobs"
+    settings.JOBS_INLINE_MAX_BYTES = 0
+    client.force_login(official)
+    response = upload(client, write_csv(tmp_path / "cases.csv", [world.row("К-1"), world.row("К-2")]))
+    check = BackgroundJob.objects.get(kind=JobKind.DELIVERIES_CHECK)
+    assert response.status_code == 302 and response["Location"] == reverse("workspace:job", args=[check.pk])
+    assert check.title == "Проверка сведений «cases.csv»" and check.parameters["scope"] == [world.mvd.pk]
+    call_command("run_jobs", "--batch", "--interval", "0", stdout=io.StringIO())
+    check.refresh_from_db()
+    assert check.state == JobState.DONE and check.ok, check.error
+    assert check.done == check.total == 100
+    page = client.get(response["Location"]).content.decode()
+    assert "Проверка пройдена: 2 строки без ошибок." in page and "Подтвердить загрузку" in page
+    assert DeliveryRecord.objects.count() == 0
+
+    confirmed = client.post(reverse("workspace:job_confirm", args=[check.pk]))
+    load = BackgroundJob.objects.get(kind=JobKind.DELIVERIES_APPLY)
+    assert confirmed["Location"] == reverse("workspace:job", args=[load.pk])
+    call_command("run_jobs", "--batch", "--interval", "0", stdout=io.StringIO())
+    load.refresh_from_db()
+    assert load.state == JobState.DONE and load.ok, load.error
+    assert DeliveryRecord.objects.count() == 2
+
+
+def test_a_large_file_of_another_body_fails_its_check_in_the_background(
+    client, official, world, tmp_path, settings
+):
+    import io
+
+    from django.core.management import call_command
+
+    from registry.models import BackgroundJob
+
+    settings.JOBS_DIR = tmp_path / "jobs"
+    settings.JOBS_INLINE_MAX_BYTES = 0
+    client.force_login(official)
+    other = world.row("К-2", service=world.permit.registry_number, body=CITY_OGRN, office="", variant="")
+    upload(client, write_csv(tmp_path / "other.csv", [other]))
+    call_command("run_jobs", "--batch", "--interval", "0", stdout=io.StringIO())
+    check = BackgroundJob.objects.get()
+    assert not check.ok and check.summary.startswith("Файл не принят: 1 ошибка")
+    page = client.get(f"/workspace/jobs/{check.pk}/").content.decode()
+    assert "орган с ОГРН «1027300621941» — не ваш" in page and "Подтвердить загрузку" not in page
