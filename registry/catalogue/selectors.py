@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -118,33 +118,34 @@ def _withdrawn_later(today: datetime.date) -> ChoiceCounts:
     return choice_contributions(entries.values_list(*COUNTED_COLUMNS))
 
 
-def _choice_counts(kinds: list[str], today: datetime.date, *, withdrawn_later: ChoiceCounts) -> ChoiceCounts:
-    """Services in the catalogue today per choice of ``kinds`` (those with none left out)."""
-    counts: ChoiceCounts = Counter(
-        {
-            (kind, object_id): services
-            for kind, object_id, services in CatalogueChoiceCount.objects.filter(
-                kind__in=kinds, services__gt=0
-            ).values_list("kind", "object_id", "services")
-        }
+def _with_counts(choices: QuerySet, kind: str, withdrawn_later: ChoiceCounts, *fields: str) -> list[dict]:
+    """The rows of ``choices`` that have services in the catalogue today, with their number
+    (``service_count``), in one query: those counted in ``CatalogueChoiceCount`` and those of the
+    services withdrawn later."""
+    later = {object_id: n for (choice_kind, object_id), n in withdrawn_later.items() if choice_kind == kind}
+    counted = CatalogueChoiceCount.objects.filter(kind=kind)
+    rows = (
+        choices.filter(Q(pk__in=counted.filter(services__gt=0).values("object_id")) | Q(pk__in=sorted(later)))
+        .annotate(counted=Subquery(counted.filter(object_id=OuterRef("pk")).values("services")[:1]))
+        .values("pk", *fields, "counted")
     )
-    counts.update({key: n for key, n in withdrawn_later.items() if key[0] in kinds})
-    return Counter({key: n for key, n in counts.items() if n > 0})
+    listed = []
+    for row in rows:
+        row["service_count"] = (row.pop("counted") or 0) + later.get(row["pk"], 0)
+        if row["service_count"] > 0:
+            listed.append(row)
+    return listed
 
 
-def _ids(counts: ChoiceCounts, kind: str) -> list[int]:
-    return [object_id for choice_kind, object_id in counts if choice_kind == kind]
-
-
-def _provider_choices(today: datetime.date, withdrawn_later: ChoiceCounts) -> tuple[list[dict], list[tuple]]:
-    counts = _choice_counts([ChoiceKind.PROVIDER], today, withdrawn_later=withdrawn_later)
-    providers = list(
-        ProviderBody.objects.filter(pk__in=_ids(counts, ChoiceKind.PROVIDER))
-        .order_by("level", "short_name")
-        .values("pk", "level", "full_name", "short_name")
+def _provider_choices(withdrawn_later: ChoiceCounts) -> tuple[list[dict], list[tuple]]:
+    providers = _with_counts(
+        ProviderBody.objects.order_by("level", "short_name"),
+        ChoiceKind.PROVIDER,
+        withdrawn_later,
+        "level",
+        "full_name",
+        "short_name",
     )
-    for provider in providers:
-        provider["service_count"] = counts[(ChoiceKind.PROVIDER, provider["pk"])]
     return providers, [(p["pk"], body_text(p["full_name"], p["short_name"])) for p in providers]
 
 
@@ -169,7 +170,7 @@ class FilterChoices:
         key = f"{PROVIDERS_CACHE_PREFIX}:{self.cache_key}"
         providers = cache.get(key) if self.cache_key else None
         if providers is None:
-            providers = _provider_choices(self.today or _today(None), self.withdrawn_later)
+            providers = _provider_choices(self.withdrawn_later)
             if self.cache_key:
                 cache.set(key, providers, CHOICES_TIMEOUT)
         return providers
@@ -191,29 +192,33 @@ class FilterChoices:
 
 
 def _filter_choices(today: datetime.date, cache_key: str = "") -> FilterChoices:
-    """The choices from the counts kept by the search table's refresh: a few small queries,
-    whatever the size of the registry."""
+    """The choices from the counts kept by the search table's refresh: one query per classifier
+    (and one for the services withdrawn later), whatever the size of the registry."""
     withdrawn_later = _withdrawn_later(today)
-    counts = _choice_counts(
-        [ChoiceKind.CATEGORY, ChoiceKind.REGION, ChoiceKind.APPLICANT], today, withdrawn_later=withdrawn_later
+    categories = _with_counts(
+        Category.objects.order_by("kind", "order", "name"),
+        ChoiceKind.CATEGORY,
+        withdrawn_later,
+        "code",
+        "name",
+        "kind",
     )
-    categories = list(
-        Category.objects.filter(pk__in=_ids(counts, ChoiceKind.CATEGORY))
-        .order_by("kind", "order", "name")
-        .values("pk", "code", "name", "kind")
-    )
-    for category in categories:
-        category["service_count"] = counts[(ChoiceKind.CATEGORY, category["pk"])]
-    regions = list(
-        Region.objects.filter(pk__in=_ids(counts, ChoiceKind.REGION))
-        .order_by("code")
-        .values_list("pk", "code", "name")
-    )
-    applicants = list(
-        ApplicantCategory.objects.filter(pk__in=_ids(counts, ChoiceKind.APPLICANT))
-        .order_by("order", "name")
-        .values_list("pk", "code", "name")
-    )
+    regions = [
+        (row["pk"], row["code"], row["name"])
+        for row in _with_counts(
+            Region.objects.order_by("code"), ChoiceKind.REGION, withdrawn_later, "code", "name"
+        )
+    ]
+    applicants = [
+        (row["pk"], row["code"], row["name"])
+        for row in _with_counts(
+            ApplicantCategory.objects.order_by("order", "name"),
+            ChoiceKind.APPLICANT,
+            withdrawn_later,
+            "code",
+            "name",
+        )
+    ]
     return FilterChoices(
         categories=categories,
         regions=[(code, f"{code} — {name}") for _pk, code, name in regions],
