@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -689,7 +689,7 @@ def _counted_rows(entries: QuerySet[CatalogueEntry]) -> ChoiceCounts:
 
 def _choice_counts_add(delta: ChoiceCounts, using: str) -> None:
     """Add ``delta`` to the counts: the missing rows first, then one ``UPDATE … + n`` per kind and
-    amount, in a fixed order (two publications at once lock the rows they share in that order)."""
+    amount."""
     delta = Counter({key: amount for key, amount in delta.items() if amount})
     if not delta:
         return
@@ -700,10 +700,20 @@ def _choice_counts_add(delta: ChoiceCounts, using: str) -> None:
         batch_size=REFRESH_BATCH,
     )
     by_amount: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_kind: dict[str, list[int]] = defaultdict(list)
     for (kind, object_id), amount in sorted(delta.items()):
         by_amount[(kind, amount)].append(object_id)
-    for (kind, amount), object_ids in sorted(by_amount.items()):
-        counts.filter(kind=kind, object_id__in=object_ids).update(services=F("services") + amount)
+        by_kind[kind].append(object_id)
+    # Locked in one order first: the updates below go by amount, and two transactions changing
+    # the same rows by different amounts would otherwise lock them in different orders.
+    rows = Q(pk__in=[])
+    for kind, object_ids in by_kind.items():
+        rows |= Q(kind=kind, object_id__in=object_ids)
+    with transaction.atomic(using=using):
+        locked = counts.filter(rows).order_by("kind", "object_id").select_for_update()
+        list(locked.values_list("pk", flat=True))
+        for (kind, amount), object_ids in sorted(by_amount.items()):
+            counts.filter(kind=kind, object_id__in=object_ids).update(services=F("services") + amount)
 
 
 def _choice_counts_replace(counted: ChoiceCounts, using: str) -> None:
