@@ -616,7 +616,7 @@ def _entries(chunk: list[dict], using: str, entry_model: type) -> list:
     links = Service.categories.through.objects.using(using).filter(service_id__in=service_ids)
     for service_id, category_id, name, description in links.values_list(
         "service_id", "category_id", "category__name", "category__description"
-    ).order_by("service_id", "category_id"):
+    ):
         categories[service_id] += [name, description]
         category_ids[service_id].append(category_id)
     # A migration's historical model may predate the column (and the counts it serves).
