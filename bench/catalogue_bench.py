@@ -31,8 +31,9 @@ the page and card cache off, each round also measures (issue 13 point 3):
   edition of a random service is published through the registry's services (draft,
   submission, approval, publication), which moves the catalogue's version; then the *1st
   search* after it (a relevance query with two filters) pays for what a publication retires —
-  the filter choices are recounted — and a *2nd search* of the same kind is the ordinary
-  uncached one it is compared with; the floor is measured in these rounds too.
+  the filter choices are read again (from the counts the publication kept,
+  ``CatalogueChoiceCount``) — and a *2nd search* of the same kind is the ordinary uncached one
+  it is compared with; the floor is measured in these rounds too.
 The filter choices live in Django's default cache and in the process, as in production.
 
 ``--save FILE`` writes the medians as JSON; ``--against FILE`` (a run saved at a smaller size)

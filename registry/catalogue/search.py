@@ -37,18 +37,19 @@ with ``difflib`` over the vocabulary in Python. It is a fallback, not a morpholo
 
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import (
     Case,
     CharField,
     Expression,
     ExpressionWrapper,
+    F,
     FloatField,
     Q,
     QuerySet,
@@ -61,8 +62,10 @@ from django.dispatch import receiver
 
 from registry.models import (
     WITHDRAWAL_FIELDS,
+    CatalogueChoiceCount,
     CatalogueEntry,
     Category,
+    ChoiceKind,
     DeadlineUnit,
     Edition,
     EditionStatus,
@@ -609,11 +612,15 @@ def _entries(chunk: list[dict], using: str, entry_model: type) -> list:
     ):
         results[edition_id].append(name)
     categories: dict[int, list[str]] = defaultdict(list)
+    category_ids: dict[int, list[int]] = defaultdict(list)
     links = Service.categories.through.objects.using(using).filter(service_id__in=service_ids)
-    for service_id, name, description in links.values_list(
-        "service_id", "category__name", "category__description"
+    for service_id, category_id, name, description in links.values_list(
+        "service_id", "category_id", "category__name", "category__description"
     ):
         categories[service_id] += [name, description]
+        category_ids[service_id].append(category_id)
+    # A migration's historical model may predate the column (and the counts it serves).
+    counted = {"category_ids"} & {field.name for field in entry_model._meta.get_fields()}
     return [
         entry_model(
             service_id=row["service_id"],
@@ -636,9 +643,90 @@ def _entries(chunk: list[dict], using: str, entry_model: type) -> list:
             available_electronically=row["available_electronically"],
             is_withdrawn=row["service__is_withdrawn"],
             withdrawn_on=row["service__withdrawn_on"],
+            **({"category_ids": category_ids[row["service_id"]]} if counted else {}),
         )
         for row in chunk
     ]
+
+
+# The filter choices' counts (``CatalogueChoiceCount``): what each row of the search table counts
+# towards while its service is not withdrawn — its body, its region, its service's categories and
+# its edition's applicant categories (a published edition's never change).
+
+ChoiceCounts = Counter  # (ChoiceKind, object id) → services
+
+
+def choice_contributions(
+    rows: Iterable[tuple[int, int | None, list[int], int]], *, using: str = "default"
+) -> ChoiceCounts:
+    """What rows of the search table, given as (provider, region, category ids, edition), count
+    towards; the applicant categories of their editions in one query per 2 000 rows."""
+    counts: ChoiceCounts = Counter()
+    edition_ids = []
+    for provider_id, region_id, category_ids, edition_id in rows:
+        counts[(ChoiceKind.PROVIDER, provider_id)] += 1
+        if region_id is not None:
+            counts[(ChoiceKind.REGION, region_id)] += 1
+        for category_id in category_ids:
+            counts[(ChoiceKind.CATEGORY, category_id)] += 1
+        edition_ids.append(edition_id)
+    links = Edition.applicant_categories.through.objects.using(using)
+    for start in range(0, len(edition_ids), REFRESH_BATCH):
+        chunk = edition_ids[start : start + REFRESH_BATCH]
+        for applicant_id in links.filter(edition_id__in=chunk).values_list("applicantcategory_id", flat=True):
+            counts[(ChoiceKind.APPLICANT, applicant_id)] += 1
+    return counts
+
+
+COUNTED_COLUMNS = ("provider_id", "region_id", "category_ids", "edition_id")
+
+
+def _counted_rows(entries: QuerySet[CatalogueEntry]) -> ChoiceCounts:
+    return choice_contributions(
+        entries.filter(is_withdrawn=False).values_list(*COUNTED_COLUMNS), using=entries.db
+    )
+
+
+def _choice_counts_add(delta: ChoiceCounts, using: str) -> None:
+    """Add ``delta`` to the counts: the missing rows first, then one ``UPDATE … + n`` per kind and
+    amount."""
+    delta = Counter({key: amount for key, amount in delta.items() if amount})
+    if not delta:
+        return
+    counts = CatalogueChoiceCount.objects.using(using)
+    counts.bulk_create(
+        [CatalogueChoiceCount(kind=kind, object_id=object_id) for kind, object_id in sorted(delta)],
+        ignore_conflicts=True,
+        batch_size=REFRESH_BATCH,
+    )
+    by_amount: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for (kind, object_id), amount in sorted(delta.items()):
+        by_amount[(kind, amount)].append(object_id)
+        by_kind[kind].append(object_id)
+    # Locked in one order first: the updates below go by amount, and two transactions changing
+    # the same rows by different amounts would otherwise lock them in different orders.
+    rows = Q(pk__in=[])
+    for kind, object_ids in by_kind.items():
+        rows |= Q(kind=kind, object_id__in=object_ids)
+    with transaction.atomic(using=using):
+        locked = counts.filter(rows).order_by("kind", "object_id").select_for_update()
+        list(locked.values_list("pk", flat=True))
+        for (kind, amount), object_ids in sorted(by_amount.items()):
+            counts.filter(kind=kind, object_id__in=object_ids).update(services=F("services") + amount)
+
+
+def _choice_counts_replace(counted: ChoiceCounts, using: str) -> None:
+    counts = CatalogueChoiceCount.objects.using(using)
+    counts.all().delete()
+    counts.bulk_create(
+        [
+            CatalogueChoiceCount(kind=kind, object_id=object_id, services=services)
+            for (kind, object_id), services in sorted(counted.items())
+            if services
+        ],
+        batch_size=REFRESH_BATCH,
+    )
 
 
 def catalogue_entries_refresh(
@@ -658,19 +746,38 @@ def catalogue_entries_refresh(
         service_ids = list(service_ids)
         editions = editions.filter(service_id__in=service_ids)
         entries = entries.filter(service_id__in=service_ids)
+    # The vocabulary and the filter choices' counts follow the current model only: a migration's
+    # historical model predates them (migrations 0013 and 0021 fill them). A full rebuild starts
+    # them afresh; a refresh of some services takes back what their old rows counted towards.
+    current_model = entry_model is CatalogueEntry
+    counted: ChoiceCounts = Counter()
+    if current_model and service_ids is not None:
+        counted.subtract(_counted_rows(entries))
     entries.delete()
-    # The vocabulary follows the current model only: a migration's historical model predates it
-    # (migration 0013 fills it). A full rebuild starts it afresh.
-    with_vocabulary = entry_model is CatalogueEntry
-    if with_vocabulary and service_ids is None:
+    if current_model and service_ids is None:
         SearchWord.objects.using(using).all().delete()
     written, last = 0, 0
     while chunk := list(editions.filter(pk__gt=last).values(*EDITION_FIELDS)[:REFRESH_BATCH]):
         last = chunk[-1]["pk"]
         rows = entry_model.objects.using(using).bulk_create(_entries(chunk, using, entry_model))
-        if with_vocabulary:
+        if current_model:
             vocabulary_add(((row.name_text, row.search_text) for row in rows), using=using)
+            counted.update(
+                choice_contributions(
+                    (
+                        (row.provider_id, row.region_id, row.category_ids, row.edition_id)
+                        for row in rows
+                        if not row.is_withdrawn
+                    ),
+                    using=using,
+                )
+            )
         written += len(chunk)
+    if current_model:
+        if service_ids is None:
+            _choice_counts_replace(counted, using)
+        else:
+            _choice_counts_add(counted, using)
     if written and connections[using].vendor == "postgresql":
         entries.update(
             document=SearchVector("name_text", config=SEARCH_CONFIG, weight="A")

@@ -3,23 +3,27 @@ service that is not withdrawn, or, for the history pages, published and supersed
 Drafts, editions under review and approved editions waiting for their date never leave here."""
 
 import datetime
+import functools
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from registry.catalogue import caching
-from registry.catalogue.search import body_text
+from registry.catalogue.search import COUNTED_COLUMNS, ChoiceCounts, body_text, choice_contributions
 from registry.models import (
     FROZEN_STATUSES,
     ApplicantAttribute,
     ApplicantCategory,
     AttributeValue,
+    CatalogueChoiceCount,
     CatalogueEntry,
     Category,
+    ChoiceKind,
     Document,
     Edition,
     EditionStatus,
@@ -42,6 +46,7 @@ RECENT_CHANGES = 10
 # which orders by the edition's own ordering and joins editions and services into every prefetch.
 IN_EDITION_ORDER = ("order", "id")
 CHOICES_CACHE_PREFIX = "catalogue-filter-choices"
+PROVIDERS_CACHE_PREFIX = "catalogue-filter-providers"
 CHOICES_TIMEOUT = 300
 _last_choices: tuple = ("", 0.0, None)
 
@@ -105,65 +110,132 @@ def editions_in_order(edition_ids: list[int]) -> list[Edition]:
     return [by_pk[pk] for pk in edition_ids if pk in by_pk]
 
 
+def _withdrawn_later(today: datetime.date) -> ChoiceCounts:
+    """What the services withdrawn from a later date count towards: still listed today, they are
+    not in ``CatalogueChoiceCount`` (which counts services not withdrawn). Read by the partial
+    index of withdrawn services' dates: usually no row."""
+    entries = CatalogueEntry.objects.filter(is_withdrawn=True, withdrawn_on__gt=today)
+    return choice_contributions(entries.values_list(*COUNTED_COLUMNS))
+
+
+def _with_counts(choices: QuerySet, kind: str, withdrawn_later: ChoiceCounts, *fields: str) -> list[dict]:
+    """The rows of ``choices`` that have services in the catalogue today, with their number
+    (``service_count``), in one query: those counted in ``CatalogueChoiceCount`` and those of the
+    services withdrawn later."""
+    later = {object_id: n for (choice_kind, object_id), n in withdrawn_later.items() if choice_kind == kind}
+    counted = CatalogueChoiceCount.objects.filter(kind=kind)
+    rows = (
+        choices.filter(Q(pk__in=counted.filter(services__gt=0).values("object_id")) | Q(pk__in=sorted(later)))
+        .annotate(counted=Subquery(counted.filter(object_id=OuterRef("pk")).values("services")[:1]))
+        .values("pk", *fields, "counted")
+    )
+    listed = []
+    for row in rows:
+        row["service_count"] = (row.pop("counted") or 0) + later.get(row["pk"], 0)
+        if row["service_count"] > 0:
+            listed.append(row)
+    return listed
+
+
+def _provider_choices(withdrawn_later: ChoiceCounts) -> tuple[list[dict], list[tuple]]:
+    providers = _with_counts(
+        ProviderBody.objects.order_by("level", "short_name"),
+        ChoiceKind.PROVIDER,
+        withdrawn_later,
+        "level",
+        "full_name",
+        "short_name",
+    )
+    return providers, [(p["pk"], body_text(p["full_name"], p["short_name"])) for p in providers]
+
+
 @dataclass(frozen=True)
 class FilterChoices:
-    """What the filters offer, with service counts: plain values, cheap to cache and unpickle."""
+    """What the filters offer, with service counts: plain values, cheap to cache and unpickle.
+    The bodies (one per 40 services: 25 000 in a registry of 1 000 000) are read on first use
+    only, by a search by body and the home page, not by every search page."""
 
     categories: list[dict]
-    providers: list[dict]
-    # (id, case-folded full and short name) of each body, for the «орган» text filter.
-    provider_texts: list[tuple[int, str]]
     regions: list[tuple[str, str]]
     applicant_categories: list[tuple[str, str]]
     category_ids: dict[str, int]
     applicant_category_ids: dict[str, int]
     region_ids: dict[str, int]
+    cache_key: str = ""
+    today: datetime.date | None = None
+    withdrawn_later: ChoiceCounts = field(default_factory=Counter)
+
+    @functools.cached_property
+    def _providers(self) -> tuple[list[dict], list[tuple]]:
+        key = f"{PROVIDERS_CACHE_PREFIX}:{self.cache_key}"
+        providers = cache.get(key) if self.cache_key else None
+        if providers is None:
+            providers = _provider_choices(self.withdrawn_later)
+            if self.cache_key:
+                cache.set(key, providers, CHOICES_TIMEOUT)
+        return providers
+
+    @property
+    def providers(self) -> list[dict]:
+        return self._providers[0]
+
+    @property
+    def provider_texts(self) -> list[tuple[int, str]]:
+        """(id, case-folded full and short name) of each body, for the «орган» text filter."""
+        return self._providers[1]
+
+    def __getstate__(self) -> dict:
+        # Cached without the bodies, which have their own key.
+        state = dict(self.__dict__)
+        state.pop("_providers", None)
+        return state
 
 
-def _counted(prefix: str, today: datetime.date) -> Count:
-    return Count(f"{prefix}catalogue_entry", filter=in_catalogue_q(f"{prefix}catalogue_entry__", today=today))
-
-
-def _filter_choices(today: datetime.date) -> FilterChoices:
-    categories = list(
-        Category.objects.annotate(service_count=_counted("services__", today))
-        .filter(service_count__gt=0)
-        .order_by("kind", "order", "name")
-        .values("pk", "code", "name", "kind", "service_count")
+def _filter_choices(today: datetime.date, cache_key: str = "") -> FilterChoices:
+    """The choices from the counts kept by the search table's refresh: one query per classifier
+    (and one for the services withdrawn later), whatever the size of the registry."""
+    withdrawn_later = _withdrawn_later(today)
+    categories = _with_counts(
+        Category.objects.order_by("kind", "order", "name"),
+        ChoiceKind.CATEGORY,
+        withdrawn_later,
+        "code",
+        "name",
+        "kind",
     )
-    providers = list(
-        ProviderBody.objects.annotate(service_count=_counted("services__", today))
-        .filter(service_count__gt=0)
-        .order_by("level", "short_name")
-        .values("pk", "level", "full_name", "short_name", "service_count")
-    )
-    regions = list(
-        Region.objects.filter(pk__in=catalogue_entries(today=today).values("region_id"))
-        .order_by("code")
-        .values_list("pk", "code", "name")
-    )
-    editions = catalogue_editions(today=today).filter(applicant_categories=OuterRef("pk"))
-    applicants = list(
-        ApplicantCategory.objects.filter(Exists(editions))
-        .order_by("order", "name")
-        .values_list("pk", "code", "name")
-    )
+    regions = [
+        (row["pk"], row["code"], row["name"])
+        for row in _with_counts(
+            Region.objects.order_by("code"), ChoiceKind.REGION, withdrawn_later, "code", "name"
+        )
+    ]
+    applicants = [
+        (row["pk"], row["code"], row["name"])
+        for row in _with_counts(
+            ApplicantCategory.objects.order_by("order", "name"),
+            ChoiceKind.APPLICANT,
+            withdrawn_later,
+            "code",
+            "name",
+        )
+    ]
     return FilterChoices(
         categories=categories,
-        providers=providers,
-        provider_texts=[(p["pk"], body_text(p["full_name"], p["short_name"])) for p in providers],
         regions=[(code, f"{code} — {name}") for _pk, code, name in regions],
         applicant_categories=[(code, name) for _pk, code, name in applicants],
         category_ids={c["code"]: c["pk"] for c in categories},
         applicant_category_ids={code: pk for pk, code, _name in applicants},
         region_ids={code: pk for pk, code, _name in regions},
+        cache_key=cache_key,
+        today=today,
+        withdrawn_later=withdrawn_later,
     )
 
 
 def filter_choices(*, today: datetime.date | None = None) -> FilterChoices:
     """The filter choices, cached (Django's default cache) under the catalogue's version
     (``caching.catalogue_version``, read once per request), so a search page costs no query for
-    them instead of counting services per classifier."""
+    them; after a change, a few small queries of the counts (``CatalogueChoiceCount``)."""
     global _last_choices
     key = f"{CHOICES_CACHE_PREFIX}:{caching.catalogue_version(today=today).key}"
     today = _today(today)
@@ -172,7 +244,7 @@ def filter_choices(*, today: datetime.date | None = None) -> FilterChoices:
         return last[2]  # this process's copy: no unpickling of a long provider list
     choices = cache.get(key)
     if choices is None:
-        choices = _filter_choices(today)
+        choices = _filter_choices(today, key)
         cache.set(key, choices, CHOICES_TIMEOUT)
     _last_choices = (key, time.monotonic() + CHOICES_TIMEOUT, choices)
     return choices

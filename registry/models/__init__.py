@@ -47,7 +47,14 @@ from registry.models.reference import (
     PaymentMethod,
     Region,
 )
-from registry.models.search import CatalogueEntry, CatalogueRevision, SearchSynonym, SearchWord
+from registry.models.search import (
+    CatalogueChoiceCount,
+    CatalogueEntry,
+    CatalogueRevision,
+    ChoiceKind,
+    SearchSynonym,
+    SearchWord,
+)
 from registry.models.sections import (
     Document,
     DocumentPresentation,
@@ -98,8 +105,10 @@ __all__ = [
     "AttributeValue",
     "AuditEvent",
     "AuditEventKind",
+    "CatalogueChoiceCount",
     "CatalogueEntry",
     "CatalogueRevision",
+    "ChoiceKind",
     "Category",
     "CategoryKind",
     "ChangeKind",

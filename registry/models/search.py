@@ -51,14 +51,56 @@ class CatalogueEntry(models.Model):
     available_electronically = models.BooleanField(_("в электронной форме"), default=False)
     is_withdrawn = models.BooleanField(_("исключена из реестра"), default=False)
     withdrawn_on = models.DateField(_("дата исключения"), null=True, blank=True)
+    # The ids of the service's categories when the row was written: what the row counted towards
+    # in ``CatalogueChoiceCount``, so that a refresh can take it back after the categories changed.
+    category_ids = models.JSONField(_("категории услуги"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("запись поискового индекса каталога")
         verbose_name_plural = _("поисковый индекс каталога")
-        indexes = [models.Index(fields=["sort_name", "registry_number"], name="catalogue_entry_sort")]
+        indexes = [
+            models.Index(fields=["sort_name", "registry_number"], name="catalogue_entry_sort"),
+            # Services withdrawn from a later date are still listed: the filter choices add them
+            # to the counts (which hold services not withdrawn) by this index, never by a scan.
+            models.Index(
+                fields=["withdrawn_on"],
+                condition=models.Q(is_withdrawn=True),
+                name="catalogue_entry_withdrawn",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.registry_number
+
+
+class ChoiceKind(models.TextChoices):
+    CATEGORY = "category", _("категория или жизненная ситуация")
+    PROVIDER = "provider", _("орган")
+    REGION = "region", _("субъект Российской Федерации")
+    APPLICANT = "applicant", _("категория заявителей")
+
+
+class CatalogueChoiceCount(models.Model):
+    """How many services not withdrawn from the catalogue each filter choice has: a category (or
+    life situation), a body, a region, an applicant category (of the current edition). Derived
+    from the search table: adjusted by ``catalogue_entries_refresh`` in the same transaction as
+    the rows it rewrites (by the difference between what the old and the new rows count
+    towards), recounted on a full rebuild. The catalogue's filter choices read these few rows
+    instead of counting services per classifier after every publication, in every process."""
+
+    kind = models.CharField(_("вид"), max_length=16, choices=ChoiceKind.choices)
+    object_id = models.PositiveBigIntegerField(_("идентификатор"))
+    services = models.BigIntegerField(_("число услуг"), default=0)
+
+    class Meta:
+        verbose_name = _("число услуг каталога по значению фильтра")
+        verbose_name_plural = _("числа услуг каталога по значениям фильтров")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="catalogue_choice_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.services}"
 
 
 class CatalogueRevision(models.Model):
