@@ -42,7 +42,7 @@ def fill(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0020_officials_sessions_and_sign_ins"),
+        ("registry", "0022_audits"),
     ]
 
     operations = [
