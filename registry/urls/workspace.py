@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("registry.workspace.urls_dashboard")),
     path("", include("registry.workspace.urls_editor")),
     path("", include("registry.workspace.urls_compliance")),
+    path("", include("registry.workspace.urls_performance")),
 ]
