@@ -18,7 +18,8 @@ from registry.deliveries.report import number
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 400
-FONT = 11
+FONT = 12
+LABEL_CHARS = 54  # a row's name, cut to fit the width at FONT (the full name is in its tooltip)
 # Colours (shared with registry/static/registry/performance.css): contrast ≥ 3:1 on white for
 # the marks, ≥ 4.5:1 for the text.
 VALUE = "#1d5b9e"
@@ -114,7 +115,7 @@ def _legend(svg, chart_id: str, y: float, *, target: float | None, unreliable: b
         svg, "rect", {"x": f"{x:g}", "y": f"{y - 9:g}", "width": "10", "height": "10", "fill": VALUE}
     )
     _text(svg, x + 14, y, _("значение"))
-    x += 80
+    x += 86
     if target is not None:
         ET.SubElement(
             svg,
@@ -129,8 +130,8 @@ def _legend(svg, chart_id: str, y: float, *, target: float | None, unreliable: b
                 "stroke-dasharray": "4 3",
             },
         )
-        _text(svg, x + 20, y, _("цель"))
-        x += 60
+        _text(svg, x + 20, y, _("цель: %(target)s") % {"target": percent_text(target)})
+        x += 110
     if unreliable:
         ET.SubElement(
             svg,
@@ -156,7 +157,7 @@ def column_chart(
 ) -> SafeString:
     """Monthly values as columns on the 0–100 % scale, with the target as a dashed line."""
     height = 230
-    left, right, top, bottom = 34, WIDTH - 4, 14, 176
+    left, right, top, bottom = 46, WIDTH - 4, 14, 176
     svg = _svg(chart_id, title, desc, height)
 
     def y_of(value: float) -> float:
@@ -228,7 +229,7 @@ def bar_chart(
         y = top + row_height * index
         group = ET.SubElement(svg, "g", {"class": "chart__point"})
         ET.SubElement(group, "title").text = _tooltip(point)
-        label = point.label if len(point.label) <= 64 else point.label[:63] + "…"
+        label = point.label if len(point.label) <= LABEL_CHARS else point.label[: LABEL_CHARS - 1] + "…"
         _text(group, left, y + 11, label)
         ET.SubElement(
             group,

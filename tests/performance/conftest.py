@@ -68,7 +68,7 @@ def months() -> list[datetime.date]:
 @pytest.fixture
 def edition(db):
     """Published a year and a half ago (in force over the whole period), with indicators: three
-    measured from the records, two declared only."""
+    measured from the records, two declared only, one measured by ratings once they are wired."""
     draft = factories.complete_edition(factories.service(), short_name="Выписка")
     draft.indicators.all().delete()
     indicator(draft, "Доля запросов, рассмотренных в установленный срок", "95", order=1)
@@ -89,6 +89,7 @@ def edition(db):
         order=4,
     )
     indicator(draft, "Доля обоснованных жалоб", "0", comparison=IndicatorComparison.AT_MOST, order=5)
+    indicator(draft, "Доля заявителей, удовлетворённых качеством услуги", "85", order=6)
     return publish(draft, effective_date=first_month(18))
 
 

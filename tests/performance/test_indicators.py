@@ -34,7 +34,9 @@ def line(lines, start):
     ],
 )
 def test_the_declared_mapping_names_the_computation_of_an_indicator(name, unit, code):
-    row = QualityIndicator(name=name, unit=unit, comparison=IndicatorComparison.AT_LEAST, target_value=Decimal(90))
+    row = QualityIndicator(
+        name=name, unit=unit, comparison=IndicatorComparison.AT_LEAST, target_value=Decimal(90)
+    )
     measure = measure_for(row)
     assert (measure.code if measure else None) == code
 
