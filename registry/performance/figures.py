@@ -177,6 +177,7 @@ class Period:
     total: Figures
     offices: list[Figures]
     services: list[Figures]
+    rows: list[dict] = field(default_factory=list)
 
     @property
     def has_figures(self) -> bool:
@@ -219,6 +220,7 @@ def period(
     total = Figures()
     offices: dict[int | None, Figures] = defaultdict(Figures)
     services: dict[int, Figures] = defaultdict(Figures)
+    rows = list(rows)
     for row in rows:
         if row["month"] in by_month:
             by_month[row["month"]].add(row)
@@ -236,6 +238,7 @@ def period(
         total=total,
         offices=sorted(offices.values(), key=lambda f: (f.key is None, f.label)),
         services=sorted(services.values(), key=lambda f: f.label),
+        rows=rows,
     )
 
 

@@ -58,7 +58,11 @@ MEASURES = (
     ),
     Measure("queue", _("Доля ожиданий в очереди в пределах нормы"), (("очеред",),), lambda f: f.queue_ok),
     Measure(
-        "late", _("Доля запросов с нарушением срока"), (("наруш", "срок"),), lambda f: f.late, without=("жалоб",)
+        "late",
+        _("Доля запросов с нарушением срока"),
+        (("наруш", "срок"),),
+        lambda f: f.late,
+        without=("жалоб",),
     ),
     Measure(
         "on_time",
@@ -160,6 +164,7 @@ def editions_in_force(service: Service) -> list[Edition]:
     (two queries)."""
     return list(
         Edition.objects.filter(service=service, status__in=FROZEN_STATUSES, effective_date__isnull=False)
+        .only("pk", "service_id", "number", "effective_date")
         .order_by("effective_date", "number")
         .prefetch_related("indicators")
     )

@@ -270,19 +270,22 @@ def body_alerts(body, period, *, months: int) -> list[tuple[object, object]]:
 
     service_ids = [figures.key for figures in period.services]
     editions = defaultdict(list)
-    for edition in (
+    in_force = (
         Edition.objects.filter(
             service_id__in=service_ids, status__in=FROZEN_STATUSES, effective_date__isnull=False
         )
+        .only("pk", "service_id", "number", "effective_date")
         .order_by("effective_date", "number")
         .prefetch_related("indicators")
-    ):
+    )
+    for edition in in_force:
         editions[edition.service_id].append(edition)
-    rows = list(rollup_rows(body=body, months=months))
+    rows_of = defaultdict(list)
+    for row in period.rows:
+        rows_of[row["service_id"]].append(row)
     alerts = []
     for figures in period.services:
-        service_rows = [row for row in rows if row["service_id"] == figures.key]
-        service_period = sum_period(service_rows, months=months)
+        service_period = sum_period(rows_of[figures.key], months=months)
         service = Service(pk=figures.key, registry_number=figures.number)
         for line in indicator_lines(
             service, service_period, editions=editions[figures.key], source_values={}
