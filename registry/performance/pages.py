@@ -206,7 +206,11 @@ def comparison_section(
         if 0 < figures.on_time.cases < RELIABLE_CASES:
             table.unreliable.add(index)
     chart = charts.bar_chart(chart_id=f"chart-{key}", title=title, desc=desc, points=points, target=target)
-    return Section(key=key, title=title, table=table, chart=chart)
+    note = _(
+        "Полосы — доля запросов, рассмотренных в срок; порядок — по наибольшему отклонению от стандарта "
+        "(срок, очередь или регистрация: столбец «Отклонение от стандарта» таблицы)."
+    )
+    return Section(key=key, title=title, table=table, chart=chart, note=note)
 
 
 def indicators_table(lines: list[IndicatorLine]) -> Table:

@@ -7,6 +7,7 @@ import pytest
 from django.db.models import Sum
 from playwright.sync_api import expect
 
+from registry.deliveries import generator
 from registry.demo import load_demo
 from registry.demo_users import DEMO_PASSWORD, ensure_demo_users
 from registry.models import DeliveryMonthly, Service
@@ -42,6 +43,7 @@ def test_the_public_performance_pages_read_well_at_phone_and_desktop_sizes(
     from registry.demo_users import MVD
 
     load_demo()
+    generator.store_generated()
     service = busiest_service_of(MVD)
     context = browser.new_context(
         locale="ru-RU", timezone_id="Europe/Moscow", viewport={"width": width, "height": height}
@@ -59,16 +61,16 @@ def test_the_public_performance_pages_read_well_at_phone_and_desktop_sizes(
         expect(
             page.get_by_role("heading", name="Как услуга предоставляется на деле", level=1)
         ).to_be_visible()
-        expect(page.get_by_role("img", name="Доля запросов, рассмотренных в срок")).to_be_visible()
-        expect(page.get_by_role("img", name="Сравнение офисов")).to_be_visible()
+        expect(page.get_by_role("img", name="Доля запросов, рассмотренных в срок", exact=True)).to_be_visible()
+        expect(page.get_by_role("img", name="Сравнение офисов", exact=True)).to_be_visible()
         page.get_by_text("Таблица с теми же цифрами").first.click()
-        expect(page.get_by_role("region", name="Доля запросов, рассмотренных в срок")).to_be_visible()
+        expect(page.get_by_role("region", name="Таблица: Доля запросов, рассмотренных в срок", exact=True)).to_be_visible()
         charts_fit(page, width)
         assert describe_violations(axe_violations(page)) == ""
         page.screenshot(path=str(artifacts_dir / f"performance-service-{width}.png"), full_page=True)
         page.locator("#perf-offices").screenshot(path=str(artifacts_dir / f"performance-offices-{width}.png"))
         page.get_by_role("link", name=service.provider.short_name or service.provider.full_name).first.click()
-        expect(page.get_by_role("img", name="Сравнение услуг")).to_be_visible()
+        expect(page.get_by_role("img", name="Сравнение услуг", exact=True)).to_be_visible()
         charts_fit(page, width)
         assert describe_violations(axe_violations(page)) == ""
         page.screenshot(path=str(artifacts_dir / f"performance-body-{width}.png"), full_page=True)
@@ -79,6 +81,7 @@ def test_the_public_performance_pages_read_well_at_phone_and_desktop_sizes(
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_an_official_reads_the_bodys_dashboard(browser, live_server, artifacts_dir, width, height):
     load_demo()
+    generator.store_generated()
     ensure_demo_users()
     context = browser.new_context(
         locale="ru-RU", timezone_id="Europe/Moscow", viewport={"width": width, "height": height}
@@ -92,7 +95,7 @@ def test_an_official_reads_the_bodys_dashboard(browser, live_server, artifacts_d
         page.get_by_role("link", name="Показатели органа").click()
         expect(page.get_by_role("heading", name="Показатели органа", level=1)).to_be_visible()
         expect(page.get_by_role("heading", name="Ниже цели два месяца подряд")).to_be_visible()
-        expect(page.get_by_role("img", name="Услуги по отклонению от стандарта")).to_be_visible()
+        expect(page.get_by_role("img", name="Услуги по отклонению от стандарта", exact=True)).to_be_visible()
         charts_fit(page, width)
         assert describe_violations(axe_violations(page)) == ""
         page.screenshot(path=str(artifacts_dir / f"performance-dashboard-{width}.png"), full_page=True)

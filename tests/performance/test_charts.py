@@ -27,7 +27,8 @@ def test_a_chart_is_an_image_named_by_its_title_and_description_and_scales_to_th
     root = parse(svg)
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
-    assert root.get("aria-labelledby") == "c-title c-desc"
+    assert root.get("aria-labelledby") == "c-title"
+    assert root.get("aria-describedby") == "c-desc"
     assert root.get("width") == "100%"
     assert root.get("viewBox") == "0 0 400 230"
     assert root.find(f"{SVG}title").text == "Доля <в срок> & цель"
