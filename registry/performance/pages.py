@@ -70,9 +70,9 @@ class Section:
     note: str = ""
 
 
-def month_label(month: date) -> tuple[str, str]:
-    """«мар» and, for January and the first month, the year under it."""
-    return str(MONTH_NAMES[month.month - 1]), ""
+def month_label(month: date) -> str:
+    """«мар»: a month's column on a chart (the year goes under January and the first month)."""
+    return str(MONTH_NAMES[month.month - 1])
 
 
 def month_text(month: date) -> str:
@@ -112,9 +112,7 @@ def monthly_share_section(
         month = figures.key
         value = share(figures)
         sublabel = str(month.year) if month == first or month.month == 1 else ""
-        points.append(
-            Point(month_label(month)[0], value.percent, value.reliable or not value.cases, sublabel)
-        )
+        points.append(Point(month_label(month), value.percent, value.reliable or not value.cases, sublabel))
         table.rows.append(
             [
                 Cell(month_text(month)),
@@ -311,7 +309,7 @@ def audit_section(audits: list[sources.AuditMonth] | None, period: Period) -> Se
         count = audit.count if audit else 0
         sublabel = str(month.year) if month == first or month.month == 1 else ""
         # An audit is one visit: the 30-request rule does not apply to it.
-        points.append(Point(month_label(month)[0], score, True, sublabel))
+        points.append(Point(month_label(month), score, True, sublabel))
         table.rows.append(
             [
                 Cell(month_text(month)),

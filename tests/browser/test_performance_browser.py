@@ -61,10 +61,14 @@ def test_the_public_performance_pages_read_well_at_phone_and_desktop_sizes(
         expect(
             page.get_by_role("heading", name="Как услуга предоставляется на деле", level=1)
         ).to_be_visible()
-        expect(page.get_by_role("img", name="Доля запросов, рассмотренных в срок", exact=True)).to_be_visible()
+        expect(
+            page.get_by_role("img", name="Доля запросов, рассмотренных в срок", exact=True)
+        ).to_be_visible()
         expect(page.get_by_role("img", name="Сравнение офисов", exact=True)).to_be_visible()
         page.get_by_text("Таблица с теми же цифрами").first.click()
-        expect(page.get_by_role("region", name="Таблица: Доля запросов, рассмотренных в срок", exact=True)).to_be_visible()
+        expect(
+            page.get_by_role("region", name="Таблица: Доля запросов, рассмотренных в срок", exact=True)
+        ).to_be_visible()
         charts_fit(page, width)
         assert describe_violations(axe_violations(page)) == ""
         page.screenshot(path=str(artifacts_dir / f"performance-service-{width}.png"), full_page=True)
