@@ -51,6 +51,7 @@ from registry.models import (
     Category,
     ChangeLog,
     Channel,
+    DeliveryMonthly,
     Edition,
     Office,
     PaymentMethod,
@@ -150,13 +151,19 @@ def service_version(registry_number: str, *, using: str | None = None) -> Catalo
     changes, entries = ChangeLog._meta.db_table, CatalogueEntry._meta.db_table
     service = f'(SELECT "id" FROM "{Service._meta.db_table}" WHERE "registry_number" = %s)'
     last = f'FROM "{changes}" WHERE "service_id" = {service} ORDER BY "sequence" DESC LIMIT 1'
+    # The page shows the service's delivery figures (issue 15): the rollup of a (service, body,
+    # month) is rewritten as new rows when records arrive, so its newest id and its row count
+    # move with every refresh.
+    monthly = f'FROM "{DeliveryMonthly._meta.db_table}" WHERE "service_id" = {service}'
     columns = [
         "'service'",
         f'(SELECT "sequence" {last})',
         f'(SELECT "recorded_at" {last})',
         f'(SELECT "edition_id" FROM "{entries}" WHERE "service_id" = {service})',
+        f'(SELECT MAX("id") {monthly})',
+        f"(SELECT COUNT(*) {monthly})",
     ]
-    return _read_version(columns, [registry_number] * 3, timezone.localdate(), using)
+    return _read_version(columns, [registry_number] * 5, timezone.localdate(), using)
 
 
 def revision_bump(*, using: str = "default") -> None:

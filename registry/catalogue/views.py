@@ -15,6 +15,7 @@ from registry.catalogue.filters import RESULT_LIMIT, SORT_NAME, ServiceFilter
 from registry.catalogue.presentation import cost_display, questionnaire, service_page
 from registry.comparison import compare_editions
 from registry.models import CategoryKind, EditionStatus, Level
+from registry.performance.views import service_block
 from registry.workdays import current_calendar
 
 PAGE_SIZE = 20
@@ -182,6 +183,8 @@ def _edition_context(request: HttpRequest, service, edition) -> dict:
         "offices": selectors.service_offices(service),
         "answer_prefix": ANSWER_PREFIX,
         "json_ld": jsonld.json_ld_script(jsonld.government_service(service, page, url)),
+        # The edition in force only: an archived edition's page is about that text, not practice.
+        "in_practice": service_block(service) if edition.status == EditionStatus.PUBLISHED else None,
     }
 
 

@@ -5,6 +5,7 @@ from django.urls import path
 
 from registry.catalogue import caching, views
 from registry.catalogue.sitemaps import SITEMAPS
+from registry.performance import views as performance
 from registry.views.form_files import form_file
 
 app_name = "catalogue"
@@ -20,6 +21,13 @@ urlpatterns = [
     path(f"services/{REGISTRY_NUMBER}/editions/", views.edition_list, name="edition_list"),
     path(f"services/{REGISTRY_NUMBER}/editions/compare/", views.edition_compare, name="edition_compare"),
     path(f"services/{REGISTRY_NUMBER}/editions/<int:number>/", views.edition_detail, name="edition_detail"),
+    # Not cached pages: aggregates of the delivery rollup, read in a few queries.
+    path(
+        f"services/{REGISTRY_NUMBER}/performance/",
+        performance.service_performance,
+        name="service_performance",
+    ),
+    path("bodies/<str:body>/performance/", performance.body_performance, name="body_performance"),
     # Not a cached page: a form's file answers per user (a draft's only to its body's staff).
     path(
         f"services/{REGISTRY_NUMBER}/editions/<int:number>/forms/<int:form_id>/",

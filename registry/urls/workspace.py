@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("registry.workspace.urls_compliance")),
     path("", include("registry.workspace.urls_jobs")),
     path("", include("registry.workspace.urls_audits")),
+    path("", include("registry.workspace.urls_performance")),
 ]
