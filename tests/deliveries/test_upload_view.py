@@ -79,6 +79,14 @@ def test_an_administrator_uploads_for_any_body(client, world, tmp_path):
     assert 'name="confirm"' in text
 
 
+@pytest.fixture
+def worker_in_test(monkeypatch):
+    """The worker's loop closes "old" connections between tasks, as a request does; inside a
+    test's transaction that would close the test's own connection (tests/jobs/conftest.py)."""
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
+@pytest.mark.usefixtures("worker_in_test")
 def test_a_large_file_is_checked_and_stored_by_the_worker(client, official, world, tmp_path, settings):
     """Over JOBS_INLINE_MAX_BYTES the file goes to the background worker: the official follows
     the job's page, reads the same report, confirms, and the records are stored — the scope of
@@ -114,6 +122,7 @@ def test_a_large_file_is_checked_and_stored_by_the_worker(client, official, worl
     assert DeliveryRecord.objects.count() == 2
 
 
+@pytest.mark.usefixtures("worker_in_test")
 def test_a_large_file_of_another_body_fails_its_check_in_the_background(
     client, official, world, tmp_path, settings
 ):
